@@ -1,0 +1,77 @@
+"""gmm_teach: a small, readable reference implementation of Gaussian mixture models.
+
+    import gmm_teach as gt
+    r = gt.fit_gmm(X, K=2)        # EM; r.params, r.log_likelihoods, r.history
+    gamma, ll = gt.e_step(X, r.params)
+
+Each function implements one equation from the lessons in notebooks/; read any
+of them with ``gt.e_step??``. The maths modules import only numpy and scipy;
+``gt.plotting`` (matplotlib) and ``gt.widgets`` (ipywidgets) load on first use.
+"""
+
+from importlib import import_module
+
+from . import datasets
+from .covariance import COVARIANCE_ESTIMATORS
+from .em import (
+    DegenerateCovarianceError,
+    DegenerateFitWarning,
+    FitResult,
+    e_step,
+    fit_gmm,
+    initial_params,
+    log_joint,
+    log_likelihood,
+    log_mixture_density,
+    m_step,
+    responsibilities,
+)
+from .estimator import ConvergenceWarning, GaussianMixture, NotFittedError
+from .gaussian import log_gaussian, prob_inside_ellipse, sample_gaussian, sample_mixture
+from .kmeans import KMeansResult, SoftKMeansResult, kmeans, kmeans_plusplus, soft_kmeans
+from .model_selection import aic, bic, n_parameters
+from .params import GMMParams
+
+__version__ = "0.1.0"
+
+_LAZY_SUBMODULES = ("plotting", "widgets", "checks")
+
+
+def __getattr__(name):
+    # matplotlib and ipywidgets are imported only when a lesson asks for them.
+    if name in _LAZY_SUBMODULES:
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'gmm_teach' has no attribute {name!r}")
+
+
+__all__ = [
+    "COVARIANCE_ESTIMATORS",
+    "ConvergenceWarning",
+    "DegenerateCovarianceError",
+    "DegenerateFitWarning",
+    "FitResult",
+    "GMMParams",
+    "GaussianMixture",
+    "KMeansResult",
+    "NotFittedError",
+    "SoftKMeansResult",
+    "aic",
+    "bic",
+    "datasets",
+    "e_step",
+    "fit_gmm",
+    "initial_params",
+    "kmeans",
+    "kmeans_plusplus",
+    "log_gaussian",
+    "log_joint",
+    "log_likelihood",
+    "log_mixture_density",
+    "m_step",
+    "n_parameters",
+    "prob_inside_ellipse",
+    "responsibilities",
+    "sample_gaussian",
+    "sample_mixture",
+    "soft_kmeans",
+]

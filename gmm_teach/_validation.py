@@ -1,0 +1,126 @@
+"""Input checks shared by the library.
+
+Every public function checks its arguments here, so a learner who passes the
+wrong thing gets an error that names the argument and says what was expected,
+instead of a NumPy traceback from deep inside the maths.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+
+
+def as_float_array(value, name: str) -> np.ndarray:
+    """Convert ``value`` to a float64 array, or raise a TypeError naming ``name``."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got a {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and other oddities
+        raise TypeError(f"{name} must be an array of numbers: {exc}") from None
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} must be an array of numbers, got values like {arr.flat[0]!r}"
+            ) from None
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real, got complex values")
+    return arr.astype(np.float64, copy=False)
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        where = f" (first at index {tuple(int(i) for i in bad)})" if arr.ndim else ""
+        raise ValueError(f"{name} must contain only finite numbers; found NaN or inf{where}")
+
+
+def check_X(X, name: str = "X") -> np.ndarray:
+    """Return data as a finite float array of shape (N, D); 1-D input becomes (N, 1)."""
+    X = as_float_array(X, name)
+    if X.ndim == 1:
+        X = X[:, None]  # N values of one feature
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (N, D) (or 1-D with N values), "
+            f"got {X.ndim}-D with shape {X.shape}"
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one row and one column, got shape {X.shape}")
+    check_finite(X, name)
+    return X
+
+
+def check_n_components(K, N: int | None = None, name: str = "K") -> int:
+    """Return K as an int after checking 1 <= K <= N."""
+    if isinstance(K, bool) or not isinstance(K, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number of components, got {K!r}")
+    K = int(K)
+    if K < 1:
+        raise ValueError(f"{name} must be at least 1, got {K}")
+    if N is not None and K > N:
+        raise ValueError(
+            f"{name}={K} components need at least {K} data points, but X has only {N} rows"
+        )
+    return K
+
+
+def check_covariance_type(covariance_type, name: str = "covariance_type") -> str:
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ValueError(f"{name} must be one of {COVARIANCE_TYPES}, got {covariance_type!r}")
+    return covariance_type
+
+
+def check_positive(value, name: str, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not np.isfinite(value) or not ok:
+        expected = "a finite number >= 0" if allow_zero else "a finite number > 0"
+        raise ValueError(f"{name} must be {expected}, got {value}")
+    return value
+
+
+def check_int(value, name: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_gamma(gamma, N: int, name: str = "gamma") -> np.ndarray:
+    """Responsibilities: (N, K), entries in [0, 1], rows summing to 1."""
+    gamma = as_float_array(gamma, name)
+    if gamma.ndim != 2 or gamma.shape[0] != N:
+        raise ValueError(f"{name} must have shape (N, K) = ({N}, K), got shape {gamma.shape}")
+    check_n_components(gamma.shape[1], N, name=f"the number of columns of {name} (K)")
+    check_finite(gamma, name)
+    if np.any(gamma < 0) or np.any(gamma > 1 + 1e-8):
+        raise ValueError(f"{name} must hold probabilities in [0, 1]")
+    row_sums = gamma.sum(axis=1)
+    if not np.allclose(row_sums, 1.0, atol=1e-6):
+        worst = int(np.argmax(np.abs(row_sums - 1.0)))
+        raise ValueError(
+            f"each row of {name} must sum to 1 (a point's responsibilities are a "
+            f"distribution over components); row {worst} sums to {row_sums[worst]:.6g}"
+        )
+    return gamma
+
+
+def as_generator(seed, name: str = "seed") -> np.random.Generator:
+    """Accept None, an int or a Generator, as numpy does."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        return np.random.default_rng(seed)
+    raise TypeError(f"{name} must be None, an int or a numpy Generator, got {seed!r}")

@@ -1,0 +1,306 @@
+"""Expectation-maximisation for a Gaussian mixture: E-step, M-step, the loop.
+
+Derived in notebooks/03. Same numerics as scikit-learn: log space everywhere,
+Cholesky factors, centred covariances, reg_covar on the diagonal, N_k + 10 eps.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import logsumexp
+
+from ._validation import (
+    as_generator,
+    check_covariance_type,
+    check_gamma,
+    check_int,
+    check_n_components,
+    check_positive,
+    check_X,
+)
+from .covariance import COVARIANCE_ESTIMATORS
+from .gaussian import mahalanobis_sq
+from .kmeans import assign_step, kmeans, kmeans_plusplus
+from .params import GMMParams
+
+
+class DegenerateFitWarning(UserWarning):
+    """A component collapsed (singular covariance); EM stopped at the last valid parameters."""
+
+
+class DegenerateCovarianceError(ValueError):
+    """The M-step produced a covariance that is not positive definite."""
+
+
+def _check_params(p, D: int) -> GMMParams:
+    if not isinstance(p, GMMParams):
+        raise TypeError(f"p must be a GMMParams, got {type(p).__name__}")
+    if p.D != D:
+        raise ValueError(f"p has D={p.D} features but X has {D} columns")
+    return p
+
+
+# ---------------------------------------------------------------- E-step
+
+
+def log_joint(X, p: GMMParams) -> np.ndarray:
+    r"""log pi_k + log N(x_n | mu_k, Sigma_k) = log p(x_n, z_n = k); returns (N, K).
+
+    Notes
+    -----
+    The Gaussian's log-density is computed as in ``log_gaussian``, reusing the
+    Cholesky factors GMMParams checked on construction. Derived in notebooks/03.
+    """
+    X = check_X(X)
+    N, D = X.shape
+    p = _check_params(p, D)
+    out = np.empty((N, p.K))  # (N, K)
+    for k in range(p.K):
+        L = p.cholesky[k]  # (D, D)
+        log_det = 2.0 * np.sum(np.log(np.diag(L)))
+        out[:, k] = -0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, p.mu[k], L))
+    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
+        return out + np.log(p.pi)
+
+
+def log_mixture_density(X, p: GMMParams) -> np.ndarray:
+    r"""log p(x_n) = log sum_k pi_k N(x_n | mu_k, Sigma_k); returns (N,).
+
+    log-sum-exp subtracts the largest term before exponentiating, so a point far
+    from every component gives a large negative number instead of log(0) = -inf.
+    """
+    return logsumexp(log_joint(X, p), axis=1)  # (N,)
+
+
+def log_likelihood(X, p: GMMParams) -> float:
+    r"""log L(theta) = sum_n log p(x_n | theta), the TOTAL log-likelihood (not the mean)."""
+    return float(np.sum(log_mixture_density(X, p)))
+
+
+def responsibilities(X, p: GMMParams) -> np.ndarray:
+    r"""gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j); returns (N, K)."""
+    return e_step(X, p)[0]
+
+
+def e_step(X, p: GMMParams):
+    r"""gamma_nk = p(z_n = k | x_n, theta): exp(log joint - log p(x_n)).
+
+    Parameters
+    ----------
+    X : (N, D) data.
+    p : current parameters.
+
+    Returns
+    -------
+    gamma : (N, K) responsibilities; each row sums to 1.
+    log_likelihood : float, the total sum_n log p(x_n | theta) at ``p``.
+
+    Notes
+    -----
+    Dividing in log space (a subtraction) never forms 0/0, even for far outliers.
+    Derived in notebooks/03.
+    """
+    log_pxz = log_joint(X, p)  # (N, K)
+    log_px = logsumexp(log_pxz, axis=1)  # (N,)
+    gamma = np.exp(log_pxz - log_px[:, None])  # (N, K)
+    return gamma, float(np.sum(log_px))
+
+
+# ---------------------------------------------------------------- M-step
+
+
+def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> GMMParams:
+    r"""N_k = sum_n gamma_nk;  pi_k = N_k / N;  mu_k = sum_n gamma_nk x_n / N_k;  Sigma_k per type.
+
+    Parameters
+    ----------
+    X : (N, D) data.
+    gamma : (N, K) responsibilities from the E-step.
+    covariance_type : "full", "tied", "diag" or "spherical" (see covariance.py).
+    reg_covar : added to every variance; keeps a component from collapsing onto
+        a single point, where its density and the likelihood would be infinite.
+
+    Returns
+    -------
+    GMMParams maximising the expected complete-data log-likelihood.
+
+    Notes
+    -----
+    10 eps is added to N_k so an empty component divides by a tiny number, not 0.
+    Derived in notebooks/03 (Lagrange multiplier for pi).
+    """
+    X = check_X(X)
+    gamma = check_gamma(gamma, X.shape[0])  # (N, K)
+    check_covariance_type(covariance_type)
+    reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
+    N_k = gamma.sum(axis=0) + 10 * np.finfo(float).eps  # (K,)
+    pi = N_k / N_k.sum()  # (K,)
+    mu = (gamma.T @ X) / N_k[:, None]  # (K, D)
+    Sigma = COVARIANCE_ESTIMATORS[covariance_type](X, gamma, N_k, mu, reg_covar)  # (K, D, D)
+    _check_not_collapsed(Sigma, N_k)
+    return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
+
+
+def _check_not_collapsed(Sigma, N_k) -> None:
+    for k in range(Sigma.shape[0]):
+        try:
+            np.linalg.cholesky(Sigma[k])
+        except np.linalg.LinAlgError:
+            raise DegenerateCovarianceError(
+                f"component {k} collapsed: its covariance Sigma[{k}] is singular (it holds "
+                f"{N_k[k]:.3g} points' worth of responsibility, all on a point or a line). "
+                "Its density, and the log-likelihood, would be infinite. Use reg_covar > 0 "
+                "(e.g. 1e-6), fewer components, or another initialisation."
+            ) from None
+
+
+# ---------------------------------------------------------------- the loop
+
+
+@dataclass
+class FitResult:
+    """What fit_gmm returns.
+
+    ``history[t]`` is the parameters after t iterations (``history[0]`` is the
+    start) and ``log_likelihoods[t]`` their total log-likelihood, so both have
+    ``n_iter + 1`` entries. ``gamma`` holds the responsibilities under ``params``.
+    """
+
+    params: GMMParams
+    log_likelihoods: np.ndarray  # (n_iter + 1,)
+    history: list = field(repr=False)  # list of GMMParams
+    converged: bool
+    n_iter: int
+    gamma: np.ndarray = field(repr=False)  # (N, K)
+
+
+def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar=1e-6, seed=None):
+    """theta_0 for EM: hard responsibilities from a clustering, then one M-step.
+
+    init:
+      "kmeans++"          k-means++ seeds, every point to its nearest seed (default);
+      "kmeans"            a full k-means run (scikit-learn's default);
+      "random_from_data"  K distinct data points as seeds, nearest-seed assignment;
+      "random"            random responsibilities;
+      a GMMParams         used as it is.
+    """
+    X = check_X(X)
+    N, D = X.shape
+    K = check_n_components(K, N)
+    if isinstance(init, GMMParams):
+        if init.K != K:
+            raise ValueError(f"init has {init.K} components but K={K}")
+        return _check_params(init, D)
+    rng = as_generator(seed)
+    if init == "random":
+        gamma = rng.uniform(size=(N, K))  # (N, K)
+        return m_step(X, gamma / gamma.sum(axis=1, keepdims=True), covariance_type, reg_covar)
+    labels = _initial_labels(X, K, init, rng)  # (N,)
+    empty = np.setdiff1d(np.arange(K), labels)
+    if empty.size:
+        warnings.warn(
+            f"initialisation gave component(s) {empty.tolist()} no points (does X have fewer than "
+            f"K={K} distinct points?); they start with no data behind them.",
+            DegenerateFitWarning, stacklevel=3,
+        )
+    return m_step(X, np.eye(K)[labels], covariance_type, reg_covar)  # one-hot gamma
+
+
+def _initial_labels(X, K, init, rng) -> np.ndarray:
+    """A hard clustering to start from; (N,) labels."""
+    if init in ("kmeans++", "k-means++"):
+        return assign_step(X, kmeans_plusplus(X, K, rng))
+    if init == "kmeans":
+        return kmeans(X, K, seed=rng).labels
+    if init == "random_from_data":
+        return assign_step(X, X[rng.choice(len(X), size=K, replace=False)])
+    raise ValueError(
+        "init must be 'kmeans++', 'kmeans', 'random_from_data', 'random' or a GMMParams, "
+        f"got {init!r}"
+    )
+
+
+def fit_gmm(
+    X,
+    K: int,
+    init="kmeans++",
+    covariance_type: str = "full",
+    max_iter: int = 100,
+    tol: float = 1e-3,
+    reg_covar: float = 1e-6,
+    seed=None,
+) -> FitResult:
+    r"""EM: from theta_0, repeat E-step then M-step until the mean log-likelihood stops rising.
+
+    Parameters
+    ----------
+    X : (N, D) data (a 1-D array is one feature).
+    K : number of components, 1 <= K <= N.
+    init : "kmeans++", "kmeans", "random_from_data", "random", or a GMMParams start.
+    covariance_type : "full", "tied", "diag" or "spherical".
+    max_iter : most EM iterations (one iteration = one E-step + one M-step).
+    tol : stop when the MEAN log-likelihood per sample changed by less than tol
+        between two E-steps (as scikit-learn does).
+    reg_covar : added to every variance in the M-step.
+    seed : int, None or numpy Generator, for the initialisation.
+
+    Returns
+    -------
+    FitResult with params, log_likelihoods, history, converged, n_iter, gamma.
+
+    Notes
+    -----
+    A component that collapses onto a point or a line gets a DegenerateFitWarning;
+    if its covariance becomes singular (possible only with reg_covar = 0), EM stops
+    there and returns the last valid parameters. Derived in notebooks/03.
+    """
+    X = check_X(X)
+    N = X.shape[0]
+    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
+    history, lls, converged, n_iter = [p], [], False, 0
+    for it in range(1, max_iter + 1):
+        gamma, ll = e_step(X, p)  # log-likelihood of the current parameters
+        lls.append(ll)
+        try:
+            p = m_step(X, gamma, covariance_type, reg_covar)
+        except DegenerateCovarianceError as err:
+            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=2)
+            return FitResult(p, np.array(lls), history, False, n_iter, gamma)
+        history.append(p)
+        n_iter = it
+        if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
+            converged = True
+            break
+    gamma, ll = e_step(X, p)
+    lls.append(ll)
+    _warn_if_collapsed(X, p, gamma, reg_covar)
+    return FitResult(p, np.array(lls), history, converged, n_iter, gamma)
+
+
+def _check_settings(covariance_type, max_iter, tol, reg_covar):
+    check_covariance_type(covariance_type)
+    return (
+        check_int(max_iter, "max_iter", minimum=0),
+        check_positive(tol, "tol", allow_zero=True),
+        check_positive(reg_covar, "reg_covar", allow_zero=True),
+    )
+
+
+def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
+    """Warn about components whose own spread is nil next to the data's (a spike on a point or line)."""
+    data_var = X.var(axis=0).mean()
+    for k in range(p.K):
+        own_spread = np.linalg.eigvalsh(p.Sigma[k]).min() - reg_covar
+        if own_spread <= 1e-14 * data_var:
+            held_up = f"only reg_covar={reg_covar:g} keeps" if reg_covar > 0 else "rounding alone keeps"
+            warnings.warn(
+                f"component {k} collapsed onto a point or a line: it holds {gamma[:, k].sum():.3g} points' "
+                f"worth of responsibility with no spread of its own, and {held_up} its density finite "
+                "(a spike makes the likelihood unbounded). Try fewer components, another seed, or a "
+                "larger reg_covar.",
+                DegenerateFitWarning, stacklevel=3,
+            )
