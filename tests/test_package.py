@@ -1,0 +1,88 @@
+"""The package contract: public names, lazy heavy imports, no global side effects, readable code."""
+
+import ast
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gmm_teach as gt
+
+PUBLIC = ["GMMParams", "log_gaussian", "log_likelihood", "e_step", "m_step", "fit_gmm", "kmeans",
+          "soft_kmeans", "n_parameters", "bic", "aic", "GaussianMixture", "datasets"]
+MATHS_MODULES = ["gaussian", "params", "kmeans", "covariance", "em", "model_selection", "estimator", "datasets"]
+PACKAGE = Path(gt.__file__).parent
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_api_names(name):
+    assert hasattr(gt, name)
+
+
+def test_gmm_params_positional_and_defaults():
+    p = gt.GMMParams([1.0], [[0.0]], [[[1.0]]])
+    assert p.covariance_type == "full" and p.K == 1 and p.D == 1
+
+
+def test_fit_gmm_signature_is_the_contract():
+    sig = inspect.signature(gt.fit_gmm)
+    assert list(sig.parameters) == ["X", "K", "init", "covariance_type", "max_iter", "tol", "reg_covar", "seed"]
+    defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect._empty}
+    assert defaults == dict(init="kmeans++", covariance_type="full", max_iter=100, tol=1e-3,
+                            reg_covar=1e-6, seed=None)
+
+
+def test_import_is_light_and_side_effect_free():
+    code = (
+        "import sys, warnings, numpy, scipy.linalg, scipy.special;"  # they set filters of their own
+        "before = list(warnings.filters); import gmm_teach;"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported';"
+        "assert 'ipywidgets' not in sys.modules, 'ipywidgets imported';"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported';"
+        "assert warnings.filters == before, 'warning filters changed';"
+        "import matplotlib; rc = dict(matplotlib.rcParams);"
+        "import gmm_teach.plotting; assert dict(matplotlib.rcParams) == rc, 'rcParams changed'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_lazy_submodules():
+    assert gt.plotting.covariance_ellipse
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        gt.nonsense  # noqa: B018
+
+
+def _functions(module_name):
+    tree = ast.parse((PACKAGE / f"{module_name}.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            yield node
+
+
+def _code_lines(node):
+    """Lines of code in a function, without its docstring, comments or blank lines."""
+    body = node.body[1:] if ast.get_docstring(node) else node.body
+    source_lines = set()
+    for stmt in body:
+        source_lines.update(range(stmt.lineno, stmt.end_lineno + 1))
+    return source_lines
+
+
+@pytest.mark.parametrize("module_name", MATHS_MODULES)
+def test_functions_fit_on_one_notebook_screen(module_name):
+    """About 20 lines of code per function, so gt.e_step?? reads on one screen."""
+    text = (PACKAGE / f"{module_name}.py").read_text().splitlines()
+    for fn in _functions(module_name):
+        lines = [n for n in _code_lines(fn) if text[n - 1].strip() and not text[n - 1].strip().startswith("#")]
+        assert len(lines) <= 25, f"{module_name}.{fn.name} has {len(lines)} lines of code"
+
+
+@pytest.mark.parametrize("name", ["log_gaussian", "e_step", "m_step", "log_likelihood", "fit_gmm",
+                                  "kmeans", "soft_kmeans", "n_parameters", "bic", "aic", "kmeans_plusplus"])
+def test_public_functions_have_equation_docstrings_naming_a_notebook(name):
+    doc = inspect.getdoc(getattr(gt, name))
+    assert doc and len(doc.splitlines()[0]) > 10
+    module_doc = inspect.getdoc(inspect.getmodule(getattr(gt, name)))
+    assert "notebooks/" in doc or "notebooks/" in module_doc
