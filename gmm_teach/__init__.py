@@ -18,6 +18,7 @@ from .em import (
     DegenerateFitWarning,
     FitResult,
     e_step,
+    elbo,
     fit_gmm,
     initial_params,
     log_joint,
@@ -35,6 +36,19 @@ from .params import GMMParams
 __version__ = "0.1.0"
 
 _LAZY_SUBMODULES = ("plotting", "widgets", "checks")
+
+
+def show_source(obj):
+    """Show a library function's source in a notebook, syntax-highlighted (like ``obj??``).
+
+    Returned as Markdown so the committed notebook shows the code too and nbval
+    compares plain text, not a highlighter's HTML.
+    """
+    import inspect
+
+    from IPython.display import Markdown
+
+    return Markdown("```python\n" + inspect.getsource(obj).rstrip() + "\n```")
 
 
 def __getattr__(name):
@@ -59,6 +73,7 @@ __all__ = [
     "bic",
     "datasets",
     "e_step",
+    "elbo",
     "fit_gmm",
     "initial_params",
     "kmeans",
@@ -73,5 +88,6 @@ __all__ = [
     "responsibilities",
     "sample_gaussian",
     "sample_mixture",
+    "show_source",
     "soft_kmeans",
 ]

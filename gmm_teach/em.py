@@ -109,6 +109,31 @@ def e_step(X, p: GMMParams):
     return gamma, float(np.sum(log_px))
 
 
+def elbo(X, p: GMMParams, q) -> float:
+    r"""L(q, theta) = sum_n sum_k q_nk [log pi_k N(x_n | mu_k, Sigma_k) - log q_nk] <= log L(theta).
+
+    Parameters
+    ----------
+    X : (N, D) data.
+    p : parameters theta.
+    q : (N, K) any distribution over components for each point (rows sum to 1).
+
+    Returns
+    -------
+    float, the evidence lower bound. By Jensen's inequality it never exceeds
+    ``log_likelihood(X, p)``, and it equals it when q is the E-step's gamma.
+
+    Notes
+    -----
+    Terms with q_nk = 0 contribute 0 (the limit of q log q). Derived in notebooks/03.
+    """
+    X = check_X(X)
+    q = check_gamma(q, X.shape[0], name="q")
+    log_pxz = log_joint(X, p)  # (N, K)
+    safe = q > 0
+    return float(np.sum(q[safe] * (log_pxz[safe] - np.log(q[safe]))))
+
+
 # ---------------------------------------------------------------- M-step
 
 

@@ -86,3 +86,9 @@ def test_public_functions_have_equation_docstrings_naming_a_notebook(name):
     assert doc and len(doc.splitlines()[0]) > 10
     module_doc = inspect.getdoc(inspect.getmodule(getattr(gt, name)))
     assert "notebooks/" in doc or "notebooks/" in module_doc
+
+
+def test_show_source_gives_the_real_source_as_markdown():
+    md = gt.show_source(gt.e_step)
+    assert md.data.startswith("```python\ndef e_step(") and md.data.endswith("\n```")
+    assert inspect.getsource(gt.e_step).strip() in md.data

@@ -97,3 +97,28 @@ def test_log_likelihood_is_the_sum_of_log_densities(mix):
     by_hand = np.log(sum(p.pi[k] * np.exp(gt.log_gaussian(X, p.mu[k], p.Sigma[k])) for k in range(p.K)))
     assume(np.isfinite(by_hand).all())  # probability space underflows where log space does not
     np.testing.assert_allclose(gt.log_mixture_density(X, p), by_hand, rtol=1e-9, atol=1e-9)
+
+
+@SETTINGS
+@given(mixtures(max_K=3, max_D=3))
+def test_elbo_is_a_lower_bound_that_the_e_step_makes_tight(mix):
+    """Jensen: L(q, theta) <= log L(theta) for every q, with equality at q = gamma."""
+    X, p, rng = mix
+    q = rng.dirichlet(np.ones(p.K), size=len(X))
+    ll = gt.log_likelihood(X, p)
+    assert gt.elbo(X, p, q) <= ll + 1e-9 * abs(ll)
+    gamma, _ = gt.e_step(X, p)
+    np.testing.assert_allclose(gt.elbo(X, p, gamma), ll, rtol=1e-10, atol=1e-8)
+
+
+def test_em_climbs_the_elbo_in_both_steps():
+    """E-step: the bound rises to touch log L. M-step: the bound rises at fixed q; log L follows."""
+    from helpers import anisotropic_mixture
+
+    X, _, _ = anisotropic_mixture(K=3, D=2, N=300, seed=8)
+    r = gt.fit_gmm(X, 3, seed=1, max_iter=10, tol=0, reg_covar=0.0)
+    for before, after in zip(r.history[:-1], r.history[1:], strict=True):
+        gamma, ll_before = gt.e_step(X, before)
+        bound_after_m = gt.elbo(X, after, gamma)
+        assert bound_after_m >= ll_before - 1e-9  # M-step raises the bound...
+        assert gt.log_likelihood(X, after) >= bound_after_m - 1e-9  # ...and log L sits above it
