@@ -22,7 +22,8 @@ help:
 	@echo "make clean  remove .venv and caches"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
 test: $(STAMP) lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests $(if $(NOTEBOOKS),notebooks $(NBVAL))
