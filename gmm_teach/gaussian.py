@@ -51,16 +51,18 @@ def cholesky_factor(Sigma, name: str = "Sigma") -> np.ndarray:
 
 
 def mahalanobis_sq(X, mu, L) -> np.ndarray:
-    """(x_n - mu)^T Sigma^{-1} (x_n - mu), with Sigma = L L^T.
+    """(x_n - mu)^T Sigma^{-1} (x_n - mu) = |L^{-1} (x_n - mu)|^2, with Sigma = L L^T.
 
-    Solving L z = x - mu gives |z|^2 = the squared Mahalanobis distance.
+    L^{-1} is triangular and D x D, so inverting it is cheap and stable; one
+    matrix product then serves all N points at once.
 
     Returns
     -------
     (N,) array of squared distances.
     """
-    Z = linalg.solve_triangular(L, (X - mu).T, lower=True)  # (D, N)
-    return np.einsum("dn,dn->n", Z, Z)  # (N,)
+    L_inv = linalg.solve_triangular(L, np.eye(L.shape[0]), lower=True)  # (D, D)
+    Z = (X - mu) @ L_inv.T  # (N, D): rows are z_n = L^{-1} (x_n - mu)
+    return np.einsum("nd,nd->n", Z, Z)  # (N,)
 
 
 def log_gaussian(X, mu, Sigma) -> np.ndarray:
