@@ -5,13 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The tests also need the instructor tools (nbgrader); learners never do.
+TEST_STAMP := $(VENV)/.installed-test
 
 # JupyterLab refuses to run as root (containers, CI) unless told it is fine.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS  ?=
 
-# nbval: run every lesson in this interpreter's kernel and compare with the stored outputs.
-NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+# nbval: run every lesson and solution in this interpreter's kernel, compare with stored outputs.
+NOTEBOOKS := $(wildcard notebooks/*.ipynb solutions/*/*.ipynb)
 NBVAL     := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with=.nbval_sanitize.cfg
 
 .PHONY: lab test lint setup clean help
@@ -21,17 +23,26 @@ help:
 	@echo "make test   set up .venv and run every test (library, notebooks, lint)"
 	@echo "make clean  remove .venv and caches"
 
+# etc/jupyter hides nbgrader's menus and server pages from learners, should it be installed
+# (make test installs it): instructors use nbgrader from the command line (INSTRUCTORS.md).
 lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
-test: $(STAMP) lint
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests $(if $(NOTEBOOKS),notebooks $(NBVAL))
+# The venv's bin/ goes first on PATH: nbgrader runs `alembic` by name.
+test: $(TEST_STAMP) lint
+	PATH="$(CURDIR)/$(BIN):$$PATH" \
+	$(BIN)/python -m pytest tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
 	$(BIN)/ruff check gmm_teach tests
 
 setup: $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[instructor]"
+	touch $(TEST_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
