@@ -2,11 +2,14 @@
 
 import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import settings
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+# In this process only: an MPLBACKEND environment variable would be inherited by the
+# kernels nbval starts, and lessons would lose their inline figures.
+matplotlib.use("Agg")
 
 # "ci" (default): the same examples every run, so a red CI is reproducible.
 # "explore": HYPOTHESIS_PROFILE=explore make test, for a deeper random search.
