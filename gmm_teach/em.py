@@ -321,7 +321,8 @@ def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
     for k in range(p.K):
         own_spread = np.linalg.eigvalsh(p.Sigma[k]).min() - reg_covar
         if own_spread <= 1e-14 * data_var:
-            held_up = f"only reg_covar={reg_covar:g} keeps" if reg_covar > 0 else "rounding alone keeps"
+            held_up = (f"only reg_covar={reg_covar:g} keeps" if reg_covar > 0
+                       else "with reg_covar=0 only floating-point noise keeps")
             warnings.warn(
                 f"component {k} collapsed onto a point or a line: it holds {gamma[:, k].sum():.3g} points' "
                 f"worth of responsibility with no spread of its own, and {held_up} its density finite "
