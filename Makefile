@@ -16,12 +16,13 @@ LAB_ARGS  ?=
 NOTEBOOKS := $(wildcard notebooks/*.ipynb solutions/*/*.ipynb)
 NBVAL     := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with=.nbval_sanitize.cfg
 
-.PHONY: lab test lint setup clean help
+.PHONY: lab test lint notebooks setup clean help
 
 help:
-	@echo "make lab    set up .venv and open the course in JupyterLab"
-	@echo "make test   set up .venv and run every test (library, notebooks, lint)"
-	@echo "make clean  remove .venv and caches"
+	@echo "make lab        set up .venv and open the course in JupyterLab"
+	@echo "make test       set up .venv and run every test (library, notebooks, lint)"
+	@echo "make notebooks  re-execute lessons and solutions, regenerate exercises/ (maintainers)"
+	@echo "make clean      remove .venv and caches"
 
 # etc/jupyter hides nbgrader's menus and server pages from learners, should it be installed
 # (make test installs it): instructors use nbgrader from the command line (INSTRUCTORS.md).
@@ -30,13 +31,17 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
-# The venv's bin/ goes first on PATH: nbgrader runs `alembic` by name.
+# The venv's bin/ goes first on PATH: nbgrader runs `alembic` by name. One BLAS thread:
+# the course's matrices are tiny, and on a busy 2-core machine BLAS threads only contend.
 test: $(TEST_STAMP) lint
-	PATH="$(CURDIR)/$(BIN):$$PATH" \
+	PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_NUM_THREADS=1 \
 	$(BIN)/python -m pytest tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
-	$(BIN)/ruff check gmm_teach tests
+	$(BIN)/ruff check gmm_teach tests tools
+
+notebooks: $(TEST_STAMP)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python tools/execute_notebooks.py
 
 setup: $(STAMP)
 
