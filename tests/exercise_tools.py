@@ -62,6 +62,15 @@ def submission(set_name, replace: dict | None = None, answered=True) -> dict:
     return nb
 
 
+def checked_functions(set_name) -> list:
+    """Names of the learner functions a set's graded cells check with gt.checks.<name>(<name>)."""
+    import re
+
+    nb = read(SOLUTIONS / set_name / f"{set_name}.ipynb")
+    calls = [re.match(r"gt\.checks\.(\w+)\((\w+)\)", source(c)) for c in nb["cells"] if nbgrader_meta(c).get("grade")]
+    return [m.group(1) for m in calls if m and m.group(1) == m.group(2)]
+
+
 def graded_points(set_name) -> dict:
     """grade_id -> points of every graded cell."""
     nb = read(SOLUTIONS / set_name / f"{set_name}.ipynb")

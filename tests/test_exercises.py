@@ -1,9 +1,11 @@
 """Exercise sets: exercises/ is exactly what solutions/ generates, unsolved exercises run top to bottom
 with friendly feedback, and a full nbgrader round trip scores each kind of submission exactly."""
 
+import ast
 import filecmp
 import json
 import shutil
+from importlib import import_module
 
 import nbformat
 import pytest
@@ -14,6 +16,7 @@ from exercise_tools import (
     graded_points,
     nbgrader,
     nbgrader_meta,
+    solution_sources,
     source,
     submission,
 )
@@ -22,9 +25,12 @@ from nbclient import NotebookClient
 pytestmark = pytest.mark.skipif(not SETS, reason="no exercise sets yet")
 
 
-def test_every_set_is_released():
+def test_every_set_is_released_and_has_typical_mistakes():
     assert SETS == sorted(p.name for p in EXERCISES.iterdir() if p.is_dir())
-    assert SETS == ["ex01", "ex02", "ex03", "ex04"]
+    assert SETS[:4] == ["ex01", "ex02", "ex03", "ex04"]
+    for s in SETS:
+        mistakes = import_module(f"mistakes.{s}")
+        assert mistakes.CHECKS and mistakes.GRADED, f"tests/mistakes/{s}.py needs typical wrong answers"
 
 
 @pytest.mark.parametrize("set_name", SETS)
@@ -67,61 +73,20 @@ def test_unsolved_exercise_runs_top_to_bottom(set_name, tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- the nbgrader round trip
 
-WRONG = {
-    "ex01": {
-        "forgot_weights": ({"q2_answer": '''
-def mixture_pdf(x, pi, mu, sigma):
-    x = np.asarray(x, dtype=float)
-    return sum(np.exp(log_normal_pdf(x, mu[k], sigma[k])) for k in range(len(pi)))
-'''}, ["q2_check"]),
-        "probability_space": ({"q4_answer": '''
-def posterior(x, pi, mu, sigma):
-    x = np.asarray(x, dtype=float)
-    dens = np.stack([pi[k] * np.exp(log_normal_pdf(x, mu[k], sigma[k])) for k in range(len(pi))], axis=1)
-    return dens / dens.sum(axis=1, keepdims=True)
-'''}, ["q4_check"]),
-    },
-    "ex02": {
-        "probability_space": ({"q4_answer": '''
-def soft_assign(X, centers, beta):
-    e = np.exp(-beta * ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
-    return e / e.sum(axis=1, keepdims=True)
-'''}, ["q4_check"]),
-        "uniform_seeds": ({"q3_answer": '''
-def kmeans_plusplus(X, K, rng):
-    return X[rng.choice(len(X), size=K, replace=False)]
-'''}, ["q3_check"]),
-    },
-    "ex03": {
-        "probability_space": ({"q1_answer": '''
-def e_step(X, pi, mu, Sigma):
-    dens = np.stack([pi[k] * multivariate_normal(mu[k], Sigma[k]).pdf(X) for k in range(len(pi))], axis=1)
-    dens = dens.reshape(len(X), len(pi))
-    return dens / dens.sum(axis=1, keepdims=True), float(np.log(dens.sum(axis=1)).sum())
-'''}, ["q1_check"]),
-        # Forgetting the weights in the E-step also breaks the loop and the fit built on it.
-        "forgot_weights": ({"q1_answer": '''
-def e_step(X, pi, mu, Sigma):
-    log_joint = np.stack([multivariate_normal(mu[k], Sigma[k]).logpdf(X) for k in range(len(pi))], axis=1)
-    log_joint = log_joint.reshape(len(X), len(pi))
-    log_px = logsumexp(log_joint, axis=1)
-    return np.exp(log_joint - log_px[:, None]), float(log_px.sum())
-'''}, ["q1_check", "q5_check", "q6_check"]),
-    },
-    "ex04": {
-        "eigenvalues_not_sqrt": ({"q1_answer": '''
-def ellipse(cov, n_std):
-    lam, V = np.linalg.eigh(cov)
-    return 2 * n_std * lam[1], 2 * n_std * lam[0], np.degrees(np.arctan2(V[1, 1], V[0, 1]))
-'''}, ["q1_check"]),
-        "all_K_weights": ({"q6_answer": '''
-def n_parameters(K, D, covariance_type):
-    covariance = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2,
-                  "diag": K * D, "spherical": K}[covariance_type]
-    return K + K * D + covariance
-'''}, ["q6_check"]),
-    },
-}
+# student -> ({answer cell: wrong code}, [graded cells that must score 0]), per set: tests/mistakes/<set>.py
+WRONG = {s: import_module(f"mistakes.{s}").GRADED for s in SETS}
+
+
+def defined_functions(code: str) -> set:
+    return {n.name for n in ast.parse(code).body if isinstance(n, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("set_name,student", [(s, w) for s in WRONG for w in WRONG[s]])
+def test_wrong_answers_define_what_the_model_answers_define(set_name, student):
+    """A wrong answer must lose points through the checks, not through a syntax or name error."""
+    model = solution_sources(set_name)
+    for grade_id, code in WRONG[set_name][student][0].items():
+        assert defined_functions(code) == defined_functions(model[grade_id]), (set_name, student, grade_id)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ Each notebook runs top to bottom in a fresh kernel from its own folder, without
 per-cell timing metadata (it would change on every run, and nbgrader copies it
 into exercises/). Afterwards every solutions/<set> is released again into
 exercises/<set> with `nbgrader generate_assignment <set> --no-db --force`, so the
-drift test stays green. Run it after changing the library or a notebook.
+drift test stays green. Run it after changing the library or a notebook. Given
+paths, it executes only those (and re-releases only those sets).
 """
 
 import os
@@ -45,10 +46,11 @@ def main(paths):
         ROOT.glob("solutions/*/*.ipynb"))
     for path in targets:
         print(f"{path.relative_to(ROOT)}: executed in {execute(path):.1f} s", flush=True)
-    for set_dir in sorted((ROOT / "solutions").iterdir()):
-        if (set_dir / f"{set_dir.name}.ipynb").exists():
-            release(set_dir.name)
-            print(f"exercises/{set_dir.name}: released", flush=True)
+    # Re-release the sets whose solutions ran (all of them when no paths were given).
+    for path in targets:
+        if path.parent.parent == ROOT / "solutions":
+            release(path.parent.name)
+            print(f"exercises/{path.parent.name}: released", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Typical wrong answers per exercise set, shared by test_checks.py and test_exercises.py."""
