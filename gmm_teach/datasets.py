@@ -187,3 +187,168 @@ def load_penguins(features=("bill_length_mm", "bill_depth_mm")) -> Dataset:
     y = np.array([PENGUIN_SPECIES.index(r["species"]) for r in rows])
     return Dataset(X, y, features, PENGUIN_SPECIES,
                    "Palmer penguins (Gorman, Williams & Fraser 2014), CC0")
+
+
+# ------------------------------------------------------------------ an image
+
+
+@dataclass(frozen=True)
+class ColoniesImage:
+    """A grey-level photograph of a culture dish and the truth about its colonies.
+
+    Unpacks as ``image, mask = colonies``. ``image`` is (H, W) grey levels in [0, 1];
+    ``mask`` (H, W) is True on colony pixels; colony ``i`` has centre ``centers[i]``
+    (row, column, in pixels) and radius ``radii[i]`` (pixels); ``dish`` (H, W) is
+    True inside the dish.
+    """
+
+    image: np.ndarray
+    mask: np.ndarray
+    centers: np.ndarray
+    radii: np.ndarray
+    dish: np.ndarray
+    description: str
+
+    def __iter__(self):
+        return iter((self.image, self.mask))
+
+    def __repr__(self):
+        H, W = self.image.shape
+        return f"ColoniesImage({H} x {W} pixels, {len(self.radii)} colonies): {self.description}"
+
+
+def _fits(c, r, centers, radii, centre, room, gap, ignore=None) -> bool:
+    """Colony (c, r) lies inside the dish and at least ``gap`` from every other (but ``ignore``)."""
+    others = np.ones(len(radii), dtype=bool)
+    if ignore is not None:
+        others[ignore] = False
+    inside = np.hypot(*(c - centre)) + r + gap <= room
+    return bool(inside and np.all(np.hypot(*(centers[others] - c).T) >= radii[others] + r + gap))
+
+
+def _place_colonies(rng, n_free, n_touching, r_lo, r_hi, centre, room, gap=3.0, max_tries=20_000):
+    """Centres (n, 2) and radii (n,): n_free apart from each other, then n_touching each touching one of them."""
+    centers, radii = np.empty((0, 2)), np.empty(0)
+    for _ in range(max_tries):
+        if len(radii) == n_free:
+            break
+        r, c = rng.uniform(r_lo, r_hi), centre + rng.uniform(-room, room, size=2)
+        if _fits(c, r, centers, radii, centre, room, gap):
+            centers, radii = np.vstack([centers, c]), np.append(radii, r)
+    if len(radii) == n_free:
+        centers, radii = _add_touching(rng, centers, radii, n_touching, r_lo, r_hi, centre, room, gap)
+    if len(radii) < n_free + n_touching:
+        raise ValueError(
+            f"could not fit {n_free + n_touching} colonies with radii {r_lo:g}-{r_hi:g} px in the dish; "
+            "ask for fewer or smaller colonies, or a larger image"
+        )
+    return centers, radii
+
+
+def _add_touching(rng, centers, radii, n_touching, r_lo, r_hi, centre, room, gap):
+    """Add up to n_touching colonies, each overlapping one free colony's edge by one pixel."""
+    partners = list(rng.permutation(len(radii)))
+    target = len(radii) + n_touching
+    while len(radii) < target and partners:
+        j = partners.pop()
+        for _ in range(200):
+            r, t = rng.uniform(r_lo, r_hi), rng.uniform(0, 2 * np.pi)
+            c = centers[j] + (radii[j] + r - 1.0) * np.array([np.cos(t), np.sin(t)])
+            if _fits(c, r, centers, radii, centre, room, gap, ignore=j):
+                centers, radii = np.vstack([centers, c]), np.append(radii, r)
+                break
+    return centers, radii
+
+
+def _smooth_noise(rng, shape, passes=2) -> np.ndarray:
+    """Gaussian noise averaged over 3 x 3 neighbourhoods a few times: a grainy, unit-variance texture."""
+    z = rng.standard_normal(shape)
+    for _ in range(passes):
+        padded = np.pad(z, 1, mode="reflect")
+        z = sum(padded[i:i + shape[0], j:j + shape[1]] for i in range(3) for j in range(3)) / 9.0
+    return z / z.std()
+
+
+def colonies_image(size: int = 256, n_colonies: int = 24, n_touching: int = 3, radius_range=(4.0, 11.0),
+                   gradient: float = 0.15, noise: float = 0.03, seed=0) -> ColoniesImage:
+    """A synthetic photograph of bacterial colonies on a culture dish, seen from above, with the truth.
+
+    Dark surroundings, a round dish of agar filling most of the frame, and on it
+    bright, roughly circular colonies of varied radii with soft edges, slightly
+    brighter in the middle (domed); ``n_touching`` of them touch a neighbour.
+    The light falls off across the dish (``gradient``) and the camera adds grain
+    and noise. Colonies are placed at random, but the same seed gives the same image.
+
+    Parameters
+    ----------
+    size : the image is size x size pixels.
+    n_colonies : number of colonies, of which ``n_touching`` touch another one
+        (at most n_colonies // 2).
+    radius_range : (smallest, largest) colony radius in pixels.
+    gradient : relative change of the illumination from one side of the dish
+        to the other (0 = even light); it multiplies every grey level.
+    noise : standard deviation of the pixel noise, in grey levels.
+    seed : int, None or numpy Generator.
+
+    Returns
+    -------
+    ColoniesImage with image (size, size) grey levels in [0, 1], mask (size, size)
+    True on colony pixels, centers (n_colonies, 2) as (row, column), radii
+    (n_colonies,) in pixels, and dish (size, size) True inside the dish.
+    Unpacks as ``image, mask``.
+
+    Notes
+    -----
+    Segmented with a mixture over grey levels in notebooks/06.
+    """
+    size, n_colonies, n_touching, (r_lo, r_hi), gradient, noise = _check_colony_arguments(
+        size, n_colonies, n_touching, radius_range, gradient, noise)
+    rng = as_generator(seed)
+    centre = np.array([size - 1, size - 1]) / 2.0
+    dish_radius = 0.47 * size
+    centers, radii = _place_colonies(rng, n_colonies - n_touching, n_touching, r_lo, r_hi, centre,
+                                     room=dish_radius - 4.0)
+    rows, cols = np.mgrid[0:size, 0:size].astype(float)  # (size, size) pixel coordinates
+    dish = np.hypot(rows - centre[0], cols - centre[1]) <= dish_radius
+    reflectance, mask = _paint_colonies(rng, rows, cols, dish, centers, radii)
+    image = _photograph(rng, reflectance, rows, cols, dish, centre, dish_radius, gradient, noise)
+    return ColoniesImage(image, mask, centers, radii, dish,
+                         f"synthetic culture dish: {n_colonies} colonies, {n_touching} touching a neighbour")
+
+
+def _check_colony_arguments(size, n_colonies, n_touching, radius_range, gradient, noise):
+    size = check_int(size, "size", minimum=32)
+    n_colonies = check_int(n_colonies, "n_colonies", minimum=0)
+    n_touching = check_int(n_touching, "n_touching", minimum=0)
+    if n_touching > n_colonies // 2:
+        raise ValueError(f"n_touching must be at most n_colonies // 2 = {n_colonies // 2}, got {n_touching}")
+    r_lo, r_hi = (check_positive(r, "radius_range") for r in np.ravel(radius_range))
+    if r_lo > r_hi:
+        raise ValueError(f"radius_range must be (smallest, largest), got {tuple(radius_range)}")
+    gradient = check_positive(gradient, "gradient", allow_zero=True)
+    if gradient >= 1:
+        raise ValueError(f"gradient must be below 1 (a relative change of the light), got {gradient}")
+    return size, n_colonies, n_touching, (r_lo, r_hi), gradient, check_positive(noise, "noise", allow_zero=True)
+
+
+def _paint_colonies(rng, rows, cols, dish, centers, radii):
+    """What the dish reflects: dark surroundings, agar, domed colonies with soft edges; and the true mask."""
+    reflectance = np.where(dish, 0.36, 0.12)  # (size, size)
+    mask = np.zeros(dish.shape, dtype=bool)
+    for (cr, cc), r in zip(centers, radii, strict=True):
+        d = np.hypot(rows - cr, cols - cc)  # distance to this colony's centre
+        cover = 1.0 / (1.0 + np.exp(np.clip((d - r) / 0.7, -50, 50)))  # soft edge, ~1 px wide
+        level = rng.uniform(0.66, 0.76) + 0.08 * np.clip(1 - (d / r) ** 2, 0, None)  # domed
+        reflectance = (1 - cover) * reflectance + cover * level
+        mask |= d <= r
+    return reflectance, mask
+
+
+def _photograph(rng, reflectance, rows, cols, dish, centre, dish_radius, gradient, noise):
+    """Light falling off linearly along a random direction, grain on the agar, camera noise; in [0, 1]."""
+    t = rng.uniform(0, 2 * np.pi)
+    along = (np.cos(t) * (cols - centre[1]) + np.sin(t) * (rows - centre[0])) / (2 * dish_radius)  # -1/2 .. 1/2
+    light = 1.0 + gradient * along
+    grain = 0.02 * _smooth_noise(rng, reflectance.shape) * dish
+    image = light * (reflectance + grain) + noise * rng.standard_normal(reflectance.shape)
+    return np.clip(image, 0.0, 1.0)
