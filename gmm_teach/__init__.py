@@ -31,7 +31,9 @@ from .estimator import ConvergenceWarning, GaussianMixture, NotFittedError
 from .gaussian import log_gaussian, prob_inside_ellipse, sample_gaussian, sample_mixture
 from .kmeans import KMeansResult, SoftKMeansResult, kmeans, kmeans_plusplus, soft_kmeans
 from .model_selection import aic, bic, n_parameters
+from .missing import fit_gmm_missing, impute
 from .params import GMMParams
+from .semisupervised import fit_semisupervised, one_hot
 
 __version__ = "0.1.0"
 
@@ -74,7 +76,10 @@ __all__ = [
     "datasets",
     "e_step",
     "elbo",
+    "fit_gmm_missing",
+    "fit_semisupervised",
     "fit_gmm",
+    "impute",
     "initial_params",
     "kmeans",
     "kmeans_plusplus",
@@ -84,6 +89,7 @@ __all__ = [
     "log_mixture_density",
     "m_step",
     "n_parameters",
+    "one_hot",
     "prob_inside_ellipse",
     "responsibilities",
     "sample_gaussian",
