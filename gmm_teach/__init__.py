@@ -6,7 +6,8 @@
 
 Each function implements one equation from the lessons in notebooks/; read any
 of them with ``gt.e_step??``. The maths modules import only numpy and scipy;
-``gt.plotting`` (matplotlib) and ``gt.widgets`` (ipywidgets) load on first use.
+``gt.plotting`` (matplotlib), ``gt.widgets`` (ipywidgets), ``gt.fast`` (the same
+EM, optimised) and ``gt.streaming`` (EM over chunks) load on first use.
 """
 
 from importlib import import_module
@@ -30,14 +31,14 @@ from .em import (
 from .estimator import ConvergenceWarning, GaussianMixture, NotFittedError
 from .gaussian import log_gaussian, prob_inside_ellipse, sample_gaussian, sample_mixture
 from .kmeans import KMeansResult, SoftKMeansResult, kmeans, kmeans_plusplus, soft_kmeans
-from .model_selection import aic, bic, n_parameters
 from .missing import fit_gmm_missing, impute
+from .model_selection import aic, bic, n_parameters
 from .params import GMMParams
 from .semisupervised import fit_semisupervised, one_hot
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = ("plotting", "widgets", "checks")
+_LAZY_SUBMODULES = ("plotting", "widgets", "checks", "fast", "streaming", "grading")
 
 
 def show_source(obj):

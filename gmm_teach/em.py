@@ -10,7 +10,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ._validation import (
     as_generator,
@@ -53,17 +52,40 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
     -----
     The Gaussian's log-density is computed as in ``log_gaussian``, reusing the
     Cholesky factors GMMParams checked on construction. Derived in notebooks/03.
+    The array is column-major (notebooks/09): each component's column is one
+    contiguous block of memory, so writing a column and summing across a row
+    (log-sum-exp) run at full speed.
     """
     X = check_X(X)
     N, D = X.shape
     p = _check_params(p, D)
-    out = np.empty((N, p.K))  # (N, K)
+    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
+        log_pi = np.log(p.pi)  # (K,)
+    out = np.empty((N, p.K), order="F")  # (N, K), column-major
     for k in range(p.K):
         L = p.cholesky[k]  # (D, D)
         log_det = 2.0 * np.sum(np.log(np.diag(L)))
-        out[:, k] = -0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, p.mu[k], L))
-    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
-        return out + np.log(p.pi)
+        out[:, k] = log_pi[k] - 0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, p.mu[k], L))
+    return out
+
+
+def log_sum_exp(A) -> np.ndarray:
+    r"""log sum_k exp(a_nk) = m_n + log sum_k exp(a_nk - m_n), with m_n = max_k a_nk; returns (N,).
+
+    Parameters
+    ----------
+    A : (N, K) array, e.g. the log joint; fastest column-major (notebooks/09).
+
+    Notes
+    -----
+    Subtracting each row's largest term first makes that term exp(0) = 1, so the
+    sum can neither overflow nor underflow to 0 and its log is never -inf, even
+    for a point far from every component. Derived in notebooks/03.
+    """
+    m = A.max(axis=1)  # (N,)
+    m = np.where(np.isfinite(m), m, 0.0)  # a row of -inf (|x| ~ 1e154) stays -inf, not NaN
+    with np.errstate(divide="ignore"):  # ... as log(0)
+        return m + np.log(np.sum(np.exp(A - m[:, None]), axis=1))  # (N,)
 
 
 def log_mixture_density(X, p: GMMParams) -> np.ndarray:
@@ -72,7 +94,7 @@ def log_mixture_density(X, p: GMMParams) -> np.ndarray:
     log-sum-exp subtracts the largest term before exponentiating, so a point far
     from every component gives a large negative number instead of log(0) = -inf.
     """
-    return logsumexp(log_joint(X, p), axis=1)  # (N,)
+    return log_sum_exp(log_joint(X, p))  # (N,)
 
 
 def log_likelihood(X, p: GMMParams) -> float:
@@ -104,7 +126,7 @@ def e_step(X, p: GMMParams):
     Derived in notebooks/03.
     """
     log_pxz = log_joint(X, p)  # (N, K)
-    log_px = logsumexp(log_pxz, axis=1)  # (N,)
+    log_px = log_sum_exp(log_pxz)  # (N,)
     gamma = np.exp(log_pxz - log_px[:, None])  # (N, K)
     return gamma, float(np.sum(log_px))
 
@@ -283,27 +305,48 @@ def fit_gmm(
     there and returns the last valid parameters. Derived in notebooks/03.
     """
     X = check_X(X)
-    N = X.shape[0]
     max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
     p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
+    result = em_loop(p, lambda q: e_step(X, q), lambda gamma: m_step(X, gamma, covariance_type, reg_covar),
+                     len(X), max_iter, tol)
+    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
+    return result
+
+
+def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
+    r"""theta_{t+1} = M(E(theta_t)) until the mean log-likelihood rises by less than tol.
+
+    Parameters
+    ----------
+    p : theta_0, the start.
+    e_step : theta -> (state, total log-likelihood of theta); for plain EM the state is gamma.
+    m_step : state -> the next theta.
+    N : number of points (tol is on the MEAN log-likelihood, as in scikit-learn).
+    max_iter, tol : as in fit_gmm.
+    gamma_of : state -> the responsibilities stored in the result.
+
+    Returns
+    -------
+    FitResult. One loop for every EM in the library (fast, semi-supervised, missing
+    values, streaming): each brings its own steps, all share this stopping rule.
+    """
     history, lls, converged, n_iter = [p], [], False, 0
     for it in range(1, max_iter + 1):
-        gamma, ll = e_step(X, p)  # log-likelihood of the current parameters
+        state, ll = e_step(p)  # log-likelihood of the current parameters
         lls.append(ll)
         try:
-            p = m_step(X, gamma, covariance_type, reg_covar)
+            p = m_step(state)
         except DegenerateCovarianceError as err:
-            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=2)
-            return FitResult(p, np.array(lls), history, False, n_iter, gamma)
+            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=3)
+            return FitResult(p, np.array(lls), history, False, n_iter, gamma_of(state))
         history.append(p)
         n_iter = it
         if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
             converged = True
             break
-    gamma, ll = e_step(X, p)
+    state, ll = e_step(p)
     lls.append(ll)
-    _warn_if_collapsed(X, p, gamma, reg_covar)
-    return FitResult(p, np.array(lls), history, converged, n_iter, gamma)
+    return FitResult(p, np.array(lls), history, converged, n_iter, gamma_of(state))
 
 
 def _check_settings(covariance_type, max_iter, tol, reg_covar):

@@ -10,7 +10,6 @@ notebooks/07.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,13 +18,12 @@ from scipy.special import logsumexp
 
 from ._validation import as_float_array, check_covariance_type, check_finite, check_positive
 from .em import (
-    DegenerateCovarianceError,
-    DegenerateFitWarning,
     FitResult,
     _check_not_collapsed,
     _check_params,
     _check_settings,
     _warn_if_collapsed,
+    em_loop,
     initial_params,
 )
 from .gaussian import _check_covariance, _check_mean, cholesky_factor, mahalanobis_sq
@@ -264,21 +262,12 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
     N = X.shape[0]
     max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
     p = initial_params(mean_impute(X), K, init, covariance_type, reg_covar, seed)
-    history, lls, converged, n_iter = [p], [], False, 0
-    for it in range(1, max_iter + 1):
-        stats = e_step_missing(X, p)
-        lls.append(stats.log_likelihood)
-        try:
-            p = m_step_missing(stats, covariance_type, reg_covar)
-        except DegenerateCovarianceError as err:
-            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=2)
-            return FitResult(p, np.array(lls), history, False, n_iter, stats.gamma)
-        history.append(p)
-        n_iter = it
-        if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
-            converged = True
-            break
-    stats = e_step_missing(X, p)
-    lls.append(stats.log_likelihood)
-    _warn_if_collapsed(mean_impute(X), p, stats.gamma, reg_covar)
-    return FitResult(p, np.array(lls), history, converged, n_iter, stats.gamma)
+
+    def expected(q):
+        stats = e_step_missing(X, q)
+        return stats, stats.log_likelihood
+
+    result = em_loop(p, expected, lambda stats: m_step_missing(stats, covariance_type, reg_covar),
+                     N, max_iter, tol, gamma_of=lambda stats: stats.gamma)
+    _warn_if_collapsed(mean_impute(X), result.params, result.gamma, reg_covar)
+    return result

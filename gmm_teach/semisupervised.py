@@ -9,19 +9,16 @@ rest; the M-step is the usual one, on both. Derived in notebooks/07.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_float_array, check_gamma, check_n_components, check_X
 from .covariance import COVARIANCE_ESTIMATORS
 from .em import (
-    DegenerateCovarianceError,
-    DegenerateFitWarning,
     FitResult,
     _check_settings,
     _warn_if_collapsed,
+    em_loop,
     initial_params,
     log_joint,
     m_step,
@@ -162,21 +159,7 @@ def fit_semisupervised(X, y_partial, K: int, init="labels", covariance_type: str
     by_labels = isinstance(init, str) and init == "labels"
     p = (initial_params_from_labels(X, y_partial, K, covariance_type, reg_covar) if by_labels
          else initial_params(X, K, init, covariance_type, reg_covar, seed))
-    history, lls, converged, n_iter = [p], [], False, 0
-    for it in range(1, max_iter + 1):
-        gamma, ll = e_step_semisupervised(X, y_partial, p)
-        lls.append(ll)
-        try:
-            p = m_step(X, gamma, covariance_type, reg_covar)
-        except DegenerateCovarianceError as err:
-            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=2)
-            return FitResult(p, np.array(lls), history, False, n_iter, gamma)
-        history.append(p)
-        n_iter = it
-        if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
-            converged = True
-            break
-    gamma, ll = e_step_semisupervised(X, y_partial, p)
-    lls.append(ll)
-    _warn_if_collapsed(X, p, gamma, reg_covar)
-    return FitResult(p, np.array(lls), history, converged, n_iter, gamma)
+    result = em_loop(p, lambda q: e_step_semisupervised(X, y_partial, q),
+                     lambda gamma: m_step(X, gamma, covariance_type, reg_covar), N, max_iter, tol)
+    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
+    return result

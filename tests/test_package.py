@@ -13,7 +13,7 @@ import gmm_teach as gt
 PUBLIC = ["GMMParams", "log_gaussian", "log_likelihood", "e_step", "m_step", "fit_gmm", "kmeans",
           "soft_kmeans", "n_parameters", "bic", "aic", "GaussianMixture", "datasets"]
 MATHS_MODULES = ["gaussian", "params", "kmeans", "covariance", "em", "model_selection", "estimator", "datasets",
-                 "semisupervised", "missing"]
+                 "semisupervised", "missing", "fast", "streaming"]
 PACKAGE = Path(gt.__file__).parent
 
 

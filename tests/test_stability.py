@@ -138,3 +138,10 @@ def test_kmeans_on_duplicates_and_extremes():
     assert np.isfinite(r.centers).all() and np.isfinite(r.inertia)
     s = gt.soft_kmeans(X, 3, beta=1e6, seed=0)
     assert np.isfinite(s.centers).all() and np.isfinite(s.responsibilities).all()
+
+
+def test_log_sum_exp_of_a_row_of_minus_infinity_is_minus_infinity():
+    from gmm_teach.em import log_sum_exp
+
+    out = log_sum_exp(np.array([[-np.inf, -np.inf], [0.0, np.log(3.0)]]))
+    assert out[0] == -np.inf and np.isclose(out[1], np.log(4.0))
