@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The tests also need the instructor tools (nbgrader); learners never do.
+# The tests also need the instructor tools (nbgrader) and Dask (lesson 09); learners never do.
 TEST_STAMP := $(VENV)/.installed-test
 
 # JupyterLab refuses to run as root (containers, CI) unless told it is fine.
@@ -16,12 +16,13 @@ LAB_ARGS  ?=
 NOTEBOOKS := $(wildcard notebooks/*.ipynb solutions/*/*.ipynb)
 NBVAL     := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with=.nbval_sanitize.cfg
 
-.PHONY: lab test lint notebooks setup clean help
+.PHONY: lab test lint notebooks bench setup clean help
 
 help:
 	@echo "make lab        set up .venv and open the course in JupyterLab"
 	@echo "make test       set up .venv and run every test (library, notebooks, lint)"
 	@echo "make notebooks  re-execute lessons and solutions, regenerate exercises/ (maintainers)"
+	@echo "make bench      speed and accuracy against scikit-learn -> benchmarks/results/REPORT.md"
 	@echo "make clean      remove .venv and caches"
 
 # etc/jupyter hides nbgrader's menus and server pages from learners, should it be installed
@@ -43,10 +44,14 @@ lint: $(STAMP)
 notebooks: $(TEST_STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tools/execute_notebooks.py
 
+# Not part of make test: timings are measured, not asserted.
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
 setup: $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[instructor]"
+	$(BIN)/python -m pip install --quiet -e ".[instructor,scale]"
 	touch $(TEST_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
