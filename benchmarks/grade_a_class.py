@@ -11,6 +11,7 @@ submission and what each attack got.
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -80,9 +81,12 @@ def main():
     with (course / "grades.csv").open() as f:
         table = {row["student"]: row for row in csv.DictReader(f)}
     wrong = [n for n, (_, exp) in everyone.items() if {k: float(table[n][k]) for k in FULL} != exp]
+    per_student = sorted(float(m) for m in re.findall(r"\(([0-9.]+) s\)$", run.stderr, re.M))
+    median = per_student[len(per_student) // 2] if per_student else float("nan")
     lines = ["# Grading a class of 30 (exercise set 01)", "",
              f"One command, {len(everyone)} submissions (20 honest, 10 hostile or broken): "
-             f"{seconds:.0f} s in all, {seconds / len(everyone):.1f} s per submission; "
+             f"{seconds:.0f} s in all, {seconds / len(everyone):.1f} s per submission on average, median "
+             f"{median:.1f} s (the slowest, {per_student[-1]:.0f} s, is the infinite loop: two cell timeouts); "
              f"exit code {run.returncode}; scores as earned: {len(everyone) - len(wrong)}/{len(everyone)}"
              + (f" (wrong: {wrong})" if wrong else "")
              + f"; a file outside the course intact: {canary.read_text() == 'must survive'}.",
