@@ -266,3 +266,26 @@ def test_weak_isolation_says_so_and_restores_the_gradebook(tmp_path):
     table = read_csv(tmp_path / "grades.csv")
     assert "gradebook damaged by the submission and restored" in table["b_deleter"]["status"]
     assert gradebook_scores(tmp_path) == {"a_honest": FULL, "b_deleter": FULL}
+
+
+def test_sandbox_shows_python_again_when_it_lives_under_tmp(monkeypatch):
+    """A course cloned under /tmp (as CI does) keeps its .venv and gmm_teach inside the sandbox,
+    while everything else in /tmp, solutions included, stays hidden."""
+    from gmm_teach.grading import sandbox
+    bwrap = bubblewrap()
+    if not bwrap:
+        pytest.fail("bubblewrap is needed to test sandboxed grading (apt install bubblewrap)")
+    with tempfile.TemporaryDirectory() as clone:
+        venv, secret = Path(clone, ".venv"), Path(clone, "solutions", "answers.txt")
+        venv.mkdir()
+        (venv / "marker.txt").write_text("python lives here\n")
+        secret.parent.mkdir()
+        secret.write_text("model answers")
+        monkeypatch.setattr(sandbox, "_shown_again", lambda: [venv])
+        with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as scratch:
+            command = sandbox.runner_command(bwrap, Path(scratch), [secret], (0, 1))
+            cut = command.index(sys.executable)
+            shell = [*command[:cut], "/bin/sh", "-c",
+                     f"cat {venv / 'marker.txt'}; cat {secret} || echo hidden"]
+            run = subprocess.run(shell, capture_output=True, text=True, timeout=60)
+    assert run.stdout.split("\n")[:2] == ["python lives here", "hidden"], (run.stdout, run.stderr)

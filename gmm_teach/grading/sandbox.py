@@ -84,8 +84,10 @@ def _mask_arguments(masked: list[Path]) -> list[str]:
             continue
         folders.append(folder)
     args = [arg for folder in folders for arg in ("--tmpfs", str(folder))]
+    # The runner's Python and gmm_teach come back read-only, also when they live under /tmp
+    # (a course cloned into a temporary folder, as CI does), which the sandbox empties.
     for path in _shown_again():
-        if any(_is_inside(path, f) for f in folders):
+        if _is_inside(path, tmp) or any(_is_inside(path, f) for f in folders):
             args += ["--ro-bind", str(path), str(path)]
     return args
 
