@@ -261,7 +261,8 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
     X = check_X_missing(X, every_column=True)
     N = X.shape[0]
     max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
-    p = initial_params(mean_impute(X), K, init, covariance_type, reg_covar, seed)
+    X_filled = mean_impute(X)  # (N, D), only to start from and to judge a collapse
+    p = initial_params(X_filled, K, init, covariance_type, reg_covar, seed)
 
     def expected(q):
         stats = e_step_missing(X, q)
@@ -269,5 +270,5 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
 
     result = em_loop(p, expected, lambda stats: m_step_missing(stats, covariance_type, reg_covar),
                      N, max_iter, tol, gamma_of=lambda stats: stats.gamma)
-    _warn_if_collapsed(mean_impute(X), result.params, result.gamma, reg_covar)
+    _warn_if_collapsed(X_filled, result.params, result.gamma, reg_covar)
     return result

@@ -46,14 +46,13 @@ from PIL import Image as PILImage
 
 import gmm_teach as gt
 
-from ._validation import check_n_components, check_X
+from ._validation import COVARIANCE_TYPES, check_n_components, check_X
 from .plotting import component_color, covariance_ellipse, responsibility_colors
 
 __all__ = ["mixture_explorer", "em_stepper", "soft_kmeans_explorer", "ellipse_explorer", "choose_k"]
 
 DPI = 100  # figures are drawn at 1 pixel per 1/100 inch: sharp enough, fast to encode
 GREY = "#9a9a9a"
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INITS = ("kmeans++", "kmeans", "random_from_data", "random")
 MAX_ITERATIONS = 200  # the EM stepper's play button stops here at the latest
 EM_TOL = 1e-8  # the mixture explorer's EM answer: converged for real, not just roughly
