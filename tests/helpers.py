@@ -5,8 +5,12 @@ Sigma = I), so every oracle test uses rotated, stretched covariances.
 """
 
 import numpy as np
+from hypothesis import HealthCheck, settings
 
 import gmm_teach as gt
+
+TYPES = ["full", "tied", "diag", "spherical"]
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # profile in conftest.py
 
 
 def random_rotation(D, rng):
@@ -37,3 +41,18 @@ def start_params(X, K, covariance_type, seed=1):
     rng = np.random.default_rng(seed)
     gamma = rng.dirichlet(np.ones(K), size=len(X))
     return gt.m_step(X, gamma, covariance_type=covariance_type)
+
+
+def assert_rises_until_collapse(log_likelihoods, history, scale):
+    """EM's guarantee: the log-likelihood never decreases, up to the first collapsed component.
+
+    The guarantee is for exact arithmetic. Once a component has collapsed (its smallest
+    variance at rounding level next to the data's, ``scale``), log|Sigma| is rounding
+    noise; stop there.
+    """
+    lls = np.asarray(log_likelihoods)
+    assert np.isfinite(lls).all()
+    healthy = [min(np.linalg.eigvalsh(q.Sigma).min(axis=1)) > 1e-12 * scale for q in history]
+    n = healthy.index(False) if False in healthy else len(healthy)
+    steps = np.diff(lls[:n])
+    assert np.all(steps >= -1e-9 * np.abs(lls[: n - 1]).clip(min=1.0)), steps.min()

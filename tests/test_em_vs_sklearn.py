@@ -8,13 +8,11 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture, start_params
+from helpers import TYPES, anisotropic_mixture, start_params
 from sklearn.mixture import GaussianMixture as SkGMM
 
 import gmm_teach as gt
 from gmm_teach.estimator import to_sklearn_covariances
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def sklearn_precisions(p: gt.GMMParams):

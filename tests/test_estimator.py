@@ -4,13 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture
+from helpers import TYPES, anisotropic_mixture
 from sklearn.mixture import GaussianMixture as SkGMM
 
 import gmm_teach as gt
 from gmm_teach.estimator import to_sklearn_covariances
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,10 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture, start_params
+from helpers import TYPES, anisotropic_mixture, start_params
 
 import gmm_teach as gt
 from gmm_teach import fast
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,11 @@
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture
+from helpers import TYPES, anisotropic_mixture
 from sklearn.mixture import GaussianMixture as SkGMM
 
 import gmm_teach as gt
 from gmm_teach.estimator import from_sklearn_precisions
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 @pytest.mark.parametrize("covariance_type", TYPES)

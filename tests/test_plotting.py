@@ -7,14 +7,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from helpers import anisotropic_mixture  # noqa: E402
+from helpers import TYPES, anisotropic_mixture  # noqa: E402
 from matplotlib.patches import Ellipse  # noqa: E402
 from scipy import stats  # noqa: E402
 
 import gmm_teach as gt  # noqa: E402
 from gmm_teach import plotting  # noqa: E402
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def rotation(deg):

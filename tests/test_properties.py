@@ -3,14 +3,11 @@
 import warnings
 
 import numpy as np
-from helpers import random_spd
-from hypothesis import HealthCheck, assume, given, settings
+from helpers import SETTINGS, TYPES, assert_rises_until_collapse, random_spd
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import gmm_teach as gt
-
-TYPES = ["full", "tied", "diag", "spherical"]
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # profile in conftest.py
 
 
 @st.composite
@@ -61,15 +58,7 @@ def test_log_likelihood_never_decreases(mix, covariance_type):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gt.DegenerateFitWarning)  # a collapse just ends the run early
         r = gt.fit_gmm(X, K, init=p0, covariance_type=covariance_type, max_iter=40, tol=0, reg_covar=0.0)
-    lls = r.log_likelihoods
-    assert np.isfinite(lls).all()
-    # The guarantee is for exact arithmetic. Once a component has collapsed (its smallest
-    # variance at rounding level next to the data's), log|Sigma| is rounding noise; stop there.
-    scale = X.var(axis=0).mean()
-    healthy = [min(np.linalg.eigvalsh(q.Sigma).min(axis=1)) > 1e-12 * scale for q in r.history]
-    n = healthy.index(False) if False in healthy else len(healthy)
-    steps = np.diff(lls[:n])
-    assert np.all(steps >= -1e-9 * np.abs(lls[: n - 1]).clip(min=1.0)), steps.min()
+    assert_rises_until_collapse(r.log_likelihoods, r.history, scale=X.var(axis=0).mean())
 
 
 @SETTINGS

@@ -4,11 +4,9 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture
+from helpers import TYPES, anisotropic_mixture
 
 import gmm_teach as gt
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def assert_all_finite(r):

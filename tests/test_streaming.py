@@ -4,12 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import anisotropic_mixture, start_params
+from helpers import TYPES, anisotropic_mixture, start_params
 
 import gmm_teach as gt
 from gmm_teach import streaming
-
-TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def uneven_chunks(X, cuts=(0.23, 0.2301, 0.61)):
