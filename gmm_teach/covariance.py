@@ -63,6 +63,29 @@ def spherical_covariances(X, gamma, N_k, mu, reg_covar):
     return var[:, None, None] * np.eye(mu.shape[1])  # (K, D, D)
 
 
+def covariance_from_scatter(S, N_k, covariance_type="full", reg_covar=1e-6) -> np.ndarray:
+    r"""Sigma_k = S_k / N_k (full), sum_k S_k / N (tied), diag(S_k) / N_k (diag), tr(S_k) / (D N_k) (spherical).
+
+    S_k = sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T is component k's (expected) scatter,
+    (K, D, D); for "diag" and "spherical" its diagonal alone, (K, D), is enough. Each type
+    maximises the expected log-likelihood under its constraint, as the estimators above do,
+    plus reg_covar on the diagonal. The fast, streaming and missing-value M-steps build S
+    their own way and share this last step.
+    """
+    K, D = S.shape[:2]
+    eye = np.eye(D)
+    if covariance_type == "full":
+        return S / N_k[:, None, None] + reg_covar * eye  # (K, D, D)
+    if covariance_type == "tied":
+        return np.repeat((S.sum(axis=0) / N_k.sum())[None], K, axis=0) + reg_covar * eye
+    if S.ndim == 3:
+        S = np.diagonal(S, axis1=1, axis2=2)  # (K, D): the variances' part of the scatter
+    var = S / N_k[:, None] + reg_covar  # (K, D): diagonal variances
+    if covariance_type == "spherical":
+        var = np.repeat(var.mean(axis=1, keepdims=True), D, axis=1)  # (K, D)
+    return var[:, :, None] * eye  # (K, D, D)
+
+
 COVARIANCE_ESTIMATORS = {
     "full": full_covariances,
     "tied": tied_covariance,

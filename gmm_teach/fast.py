@@ -27,6 +27,7 @@ import numpy as np
 from scipy import linalg
 
 from ._validation import check_covariance_type, check_gamma, check_gamma_shape, check_positive, check_X
+from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
@@ -191,20 +192,6 @@ def _scatter(X, gamma, mu, diagonal_only: bool):
     return S[:, :, 0] if diagonal_only else S
 
 
-def _covariances(S, N_k, covariance_type: str, reg_covar: float) -> np.ndarray:
-    """Sigma (K, D, D) from the scatter S, exactly as covariance.py's estimators."""
-    K, D = S.shape[:2]
-    eye = np.eye(D)
-    if covariance_type == "full":
-        return S / N_k[:, None, None] + reg_covar * eye
-    if covariance_type == "tied":
-        return np.repeat((S.sum(axis=0) / N_k.sum())[None], K, axis=0) + reg_covar * eye
-    var = S / N_k[:, None] + reg_covar  # (K, D): diagonal variances
-    if covariance_type == "spherical":
-        var = np.repeat(var.mean(axis=1, keepdims=True), D, axis=1)  # (K, D)
-    return var[:, :, None] * eye  # (K, D, D)
-
-
 def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> GMMParams:
     r"""N_k, pi_k, mu_k and Sigma_k as em.m_step, in two passes over blocks of the data.
 
@@ -236,7 +223,7 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     pi = N_k / N_k.sum()  # (K,)
     mu = sum_x / N_k[:, None]  # (K, D)
     S = _scatter(X, gamma, mu, diagonal_only=covariance_type in ("diag", "spherical"))
-    Sigma = _covariances(S, N_k, covariance_type, reg_covar)  # (K, D, D)
+    Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
     _check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 

@@ -17,6 +17,7 @@ from scipy import linalg
 from scipy.special import logsumexp
 
 from ._validation import as_float_array, check_covariance_type, check_finite, check_positive
+from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
@@ -189,25 +190,6 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
     for rows, m, k, cov in covs:
         cond_cov[k][np.ix_(m, m)] += gamma[rows, k].sum() * cov
     return ExpectedStatistics(gamma, X_hat, cond_cov, float(np.sum(log_px)))
-
-
-def covariance_from_scatter(S, N_k, covariance_type="full", reg_covar=1e-6) -> np.ndarray:
-    r"""Sigma_k = S_k / N_k (full), sum_k S_k / N (tied), diag(S_k) / N_k (diag), tr(S_k) / (D N_k) (spherical).
-
-    S_k = sum_n gamma_nk E[(x_n - mu_k)(x_n - mu_k)^T] is component k's expected
-    scatter (K, D, D); each type maximises the expected log-likelihood under its
-    constraint, exactly as the estimators in covariance.py do for complete data.
-    """
-    K, D, _ = S.shape
-    if covariance_type == "full":
-        Sigma = S / N_k[:, None, None]
-    elif covariance_type == "tied":
-        Sigma = np.repeat((S.sum(axis=0) / N_k.sum())[None], K, axis=0)
-    else:
-        var = np.diagonal(S, axis1=1, axis2=2) / N_k[:, None]  # (K, D)
-        var = var if covariance_type == "diag" else np.repeat(var.mean(axis=1, keepdims=True), D, axis=1)
-        Sigma = var[:, :, None] * np.eye(D)
-    return Sigma + reg_covar * np.eye(D)  # (K, D, D)
 
 
 def m_step_missing(stats: ExpectedStatistics, covariance_type: str = "full", reg_covar: float = 1e-6) -> GMMParams:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_covariance_type, check_positive, check_X
+from .covariance import covariance_from_scatter
 from .em import FitResult, _check_not_collapsed, _check_settings, em_loop
-from .fast import _covariances, _scatter
+from .fast import _scatter
 from .fast import e_step as fast_e_step
 from .params import GMMParams
 
@@ -94,9 +95,7 @@ def m_step_from_stats(stats: SufficientStats, covariance_type: str = "full", reg
     mu = stats.sum_x / N_k[:, None]  # (K, D)
     d = mu - stats.centre  # (K, D)
     S = stats.scatter - n_k[:, None, None] * d[:, :, None] * d[:, None, :]  # (K, D, D), about mu
-    if covariance_type in ("diag", "spherical"):
-        S = np.diagonal(S, axis1=1, axis2=2)  # (K, D)
-    Sigma = _covariances(S, N_k, covariance_type, reg_covar)  # (K, D, D)
+    Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
     _check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=N_k / N_k.sum(), mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
