@@ -12,6 +12,8 @@ import numbers
 import numpy as np
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+GAMMA_MAX = 1 + 1e-8  # a responsibility may round a little above 1
+ROW_SUM_TOL = 1e-6 + 1e-5  # |sum_k gamma_nk - 1| allowed: np.allclose(row_sums, 1, atol=1e-6)
 
 
 def as_float_array(value, name: str) -> np.ndarray:
@@ -111,12 +113,12 @@ def check_gamma(gamma, N: int, name: str = "gamma") -> np.ndarray:
     """Responsibilities: (N, K), entries in [0, 1], rows summing to 1."""
     gamma = check_gamma_shape(gamma, N, name)
     # min and max are two passes without temporaries; a NaN makes both comparisons False.
-    if not (gamma.min() >= 0 and gamma.max() <= 1 + 1e-8):
+    if not (gamma.min() >= 0 and gamma.max() <= GAMMA_MAX):
         check_finite(gamma, name)
         raise ValueError(f"{name} must hold probabilities in [0, 1]")
     row_sums = gamma.sum(axis=1)  # (N,)
     worst = int(np.argmax(np.abs(row_sums - 1.0)))
-    if not abs(row_sums[worst] - 1.0) <= 1e-6 + 1e-5:  # np.allclose(row_sums, 1, atol=1e-6)
+    if not abs(row_sums[worst] - 1.0) <= ROW_SUM_TOL:
         raise ValueError(
             f"each row of {name} must sum to 1 (a point's responsibilities are a "
             f"distribution over components); row {worst} sums to {row_sums[worst]:.6g}"

@@ -26,7 +26,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ._validation import check_covariance_type, check_gamma, check_gamma_shape, check_positive, check_X
+from ._validation import (
+    GAMMA_MAX,
+    ROW_SUM_TOL,
+    check_covariance_type,
+    check_gamma,
+    check_gamma_shape,
+    check_positive,
+    check_X,
+)
 from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
@@ -148,7 +156,7 @@ def _looks_like_responsibilities(g) -> bool:
 
     A NaN fails every comparison, so it fails this test too.
     """
-    return bool(g.min() >= 0 and g.max() <= 1 + 1e-8 and np.abs(g.sum(axis=0) - 1.0).max() <= 1e-6 + 1e-5)
+    return bool(g.min() >= 0 and g.max() <= GAMMA_MAX and np.abs(g.sum(axis=0) - 1.0).max() <= ROW_SUM_TOL)
 
 
 def _weighted_sums(X, gamma):
