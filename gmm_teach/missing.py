@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import linalg
-from scipy.special import logsumexp
 
 from ._validation import as_float_array, check_covariance_type, check_finite, check_positive
 from .covariance import covariance_from_scatter
@@ -26,6 +25,7 @@ from .em import (
     _warn_if_collapsed,
     em_loop,
     initial_params,
+    log_sum_exp,
 )
 from .gaussian import _check_covariance, _check_mean, cholesky_factor, mahalanobis_sq
 from .params import GMMParams
@@ -147,7 +147,7 @@ def log_joint_missing(X, p: GMMParams) -> np.ndarray:
 
 def log_likelihood_missing(X, p: GMMParams) -> float:
     r"""log L(theta) = sum_n log sum_k pi_k N(x_{n,o} | mu_{k,o}, Sigma_{k,oo}), the observed-data log-likelihood."""
-    return float(np.sum(logsumexp(log_joint_missing(X, p), axis=1)))
+    return float(np.sum(log_sum_exp(log_joint_missing(X, p))))
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
             covs.append((rows, ~o, k, cov))
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf
         log_pxz += np.log(p.pi)
-    log_px = logsumexp(log_pxz, axis=1)  # (N,)
+    log_px = log_sum_exp(log_pxz)  # (N,)
     gamma = np.exp(log_pxz - log_px[:, None])  # (N, K), in log space as in em.e_step
     cond_cov = np.zeros((p.K, D, D))  # (K, D, D)
     for rows, m, k, cov in covs:

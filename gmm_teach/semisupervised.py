@@ -10,7 +10,6 @@ rest; the M-step is the usual one, on both. Derived in notebooks/07.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ._validation import as_float_array, check_gamma, check_n_components, check_X
 from .covariance import COVARIANCE_ESTIMATORS
@@ -21,6 +20,7 @@ from .em import (
     em_loop,
     initial_params,
     log_joint,
+    log_sum_exp,
     m_step,
 )
 from .params import GMMParams
@@ -104,9 +104,9 @@ def e_step_semisupervised(X, y_partial, p: GMMParams):
     log_pxz = log_joint(X, p)  # (N, K), checks X and p
     y_partial = check_labels(y_partial, *log_pxz.shape)
     labelled = y_partial != UNLABELLED  # (N,)
-    log_px = logsumexp(log_pxz[~labelled], axis=1)  # (N_unlabelled,)
-    gamma = np.exp(log_pxz - logsumexp(log_pxz, axis=1, keepdims=True))  # (N, K), in log space
-    ll = np.sum(log_pxz[labelled, y_partial[labelled]]) + np.sum(log_px)
+    log_px = log_sum_exp(log_pxz)  # (N,)
+    gamma = np.exp(log_pxz - log_px[:, None])  # (N, K), in log space
+    ll = np.sum(log_pxz[labelled, y_partial[labelled]]) + np.sum(log_px[~labelled])
     return clamp_labels(gamma, y_partial), float(ll)
 
 
