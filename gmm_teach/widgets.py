@@ -98,6 +98,12 @@ def _two_features(X):
 # ====================================================================== drawing helpers
 
 
+
+def _for_learner(w) -> bool:
+    """A warning worth showing a learner: not another library's deprecation notice for its developers
+    (matplotlib 3.7 under a newer pyparsing emits several on every draw)."""
+    return not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))
+
 class _Picture:
     """One matplotlib Figure, rendered to PNG bytes into an ipywidgets.Image.
 
@@ -330,7 +336,7 @@ class Explorer(widgets.VBox):
                     # A ValueError is the library telling the learner what is wrong: its words suffice.
                     self._say(str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}", "error")
                     return
-            self._say("<br>".join(dict.fromkeys(str(w.message) for w in caught)), "warning")
+            self._say("<br>".join(dict.fromkeys(str(w.message) for w in caught if _for_learner(w))), "warning")
         finally:
             self._busy = False
 

@@ -153,6 +153,20 @@ def test_mixture_explorer_sd_zero_gives_a_message_and_keeps_the_picture():
     assert w.message.value == "" and w.png != picture and w.message.layout.display == "none"
 
 
+def test_other_libraries_deprecation_notices_never_reach_the_learner():
+    """matplotlib 3.7 (our floor) under a newer pyparsing emits DeprecationWarnings on every draw."""
+    import warnings
+
+    w = W.mixture_explorer()
+
+    def noisy():
+        warnings.warn("'parseString' deprecated", DeprecationWarning, stacklevel=1)
+        warnings.warn("a component has collapsed", UserWarning, stacklevel=1)
+
+    w._guarded(noisy)
+    assert "collapsed" in w.message.value and "parseString" not in w.message.value
+
+
 def test_mixture_explorer_weights_of_zero():
     w = W.mixture_explorer()
     w.controls["weight1"].value = 0.0  # one weight 0 is a valid mixture: that component vanishes
