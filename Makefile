@@ -1,5 +1,7 @@
 # gmm-teach: `make lab` opens the course in JupyterLab, `make test` runs every test.
 # Both first set up .venv (once; again only when requirements.txt or pyproject.toml change).
+# `make test-all` is what CI runs: make test, then the course on every machine it promises
+# (BLAS kernels and threads, a built wheel, Python 3.10-3.13, the lowest dependency versions).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,6 +9,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The tests also need the instructor tools (nbgrader) and Dask (lesson 09); learners never do.
 TEST_STAMP := $(VENV)/.installed-test
+# Wheels for the install test (tests/test_wheel.py): fetched once here, so it runs offline.
+WHEELHOUSE := $(VENV)/wheelhouse
 
 # JupyterLab refuses to run as root (containers, CI) unless told it is fine.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -15,15 +19,22 @@ LAB_ARGS  ?=
 # nbval: run every lesson and solution in this interpreter's kernel, compare with stored outputs.
 NOTEBOOKS := $(wildcard notebooks/*.ipynb solutions/*/*.ipynb)
 NBVAL     := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with=.nbval_sanitize.cfg
+# One worker per core; a notebook (or a test module) stays on one worker, its cells in order.
+XDIST     ?= -n auto --dist loadscope
+# The venv's bin/ goes first on PATH: nbgrader runs `alembic` by name. One BLAS thread by
+# default: the course's matrices are tiny, and on a busy 2-core machine BLAS threads only contend.
+RUN       := PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1}
 
-.PHONY: lab test lint notebooks bench setup clean help
+.PHONY: lab test lint notebooks bench setup clean help test-all setup-all \
+        test-kernels test-wheel test-pythons test-floors
 
 help:
 	@echo "make lab        set up .venv and open the course in JupyterLab"
-	@echo "make test       set up .venv and run every test (library, notebooks, lint)"
+	@echo "make test       set up .venv and run every test (library, notebooks, exercises, grading, browser, lint)"
+	@echo "make test-all   what CI runs: make test, then other BLAS kernels, the wheel, Python 3.10-3.13, floors"
 	@echo "make notebooks  re-execute lessons and solutions, regenerate exercises/ (maintainers)"
 	@echo "make bench      speed and accuracy against scikit-learn -> benchmarks/results/REPORT.md"
-	@echo "make clean      remove .venv and caches"
+	@echo "make clean      remove the venvs and caches"
 
 # etc/jupyter hides nbgrader's menus and server pages from learners, should it be installed
 # (make test installs it): instructors use nbgrader from the command line (INSTRUCTORS.md).
@@ -32,11 +43,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
-# The venv's bin/ goes first on PATH: nbgrader runs `alembic` by name. One BLAS thread:
-# the course's matrices are tiny, and on a busy 2-core machine BLAS threads only contend.
 test: $(TEST_STAMP) lint
-	PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_NUM_THREADS=1 \
-	$(BIN)/python -m pytest tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
+	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
 	$(BIN)/ruff check gmm_teach tests tools
@@ -52,6 +60,7 @@ setup: $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[instructor,scale]"
+	$(BIN)/python -m pip download --quiet -d $(WHEELHOUSE) . "setuptools>=77" ipykernel nbclient
 	touch $(TEST_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
@@ -63,6 +72,94 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $(STAMP)
 
+# ------------------------------------------------------------------ every machine (CI)
+# Everything below installs in setup-all (network) and then runs offline in test-all.
+
+# BLAS kernels this CPU can run; SkylakeX only where it has AVX-512 (elsewhere it crashes).
+AVX512  := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes)
+KERNELS ?= Prescott Sandybridge Haswell $(if $(AVX512),SkylakeX)
+THREADS ?= 1 2
+# Simulated kernel: every Cholesky factor and SVD perturbed by 1e-13 (relative), deterministically,
+# through an IPython start-up file (copied to a scratch IPYTHONDIR, where IPython keeps its
+# history): catches outputs that a CPU we cannot run here would change.
+PERTURB_STARTUP := tools/perturbed_ipython/profile_default/startup/00-perturb.py
+
+# Python versions the package claims (requires-python >= 3.10); .venv already is one of them.
+PYTHONS   := 3.10 3.11 3.12 3.13
+MAIN_PY    = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+UV        := $(VENV)/bin/uv
+# An interpreter for version $(1): pyenv's, else python3.X on PATH.
+py_for     = $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(1).*/bin/python$(1)) \
+                         $(shell command -v python$(1) 2>/dev/null))
+# The library's tests need no Jupyter server, nbgrader, sandbox or browser.
+LIB_TESTS := tests --ignore=tests/test_browser.py --ignore=tests/test_grading.py \
+             --ignore=tests/test_exercises.py --ignore=tests/test_wheel.py
+LIB_DEPS  := "scikit-learn>=1.3,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
+             "pytest>=8,<10" "hypothesis>=6,<7" "pytest-xdist>=3,<4" "nbval>=0.11,<1"
+# The floors: the lowest versions requirements.txt's ranges allow, under the oldest Python.
+FLOOR_PY  := 3.10
+FLOOR_REQ := numpy scipy matplotlib scikit-learn jupyterlab ipywidgets threadpoolctl
+
+setup-all: $(TEST_STAMP) $(VENV)/.installed-uv $(foreach v,$(PYTHONS),.venv-py$(v)/.installed) \
+           .venv-floor/.installed
+
+$(VENV)/.installed-uv: $(STAMP)
+	$(BIN)/python -m pip install --quiet "uv>=0.4,<1"
+	touch $@
+
+.venv-py%/.installed: requirements.txt pyproject.toml $(VENV)/.installed-uv
+	@py="$(call py_for,$*)"; \
+	if [ -z "$$py" ]; then echo "Python $* not found (pyenv or python$* on PATH)"; \
+	  if [ -n "$$CI" ]; then exit 1; fi; exit 0; fi; \
+	if [ "$*" = "$(MAIN_PY)" ]; then mkdir -p $(@D); touch $@; exit 0; fi; \
+	rm -rf .venv-py$* && $(UV) venv --quiet -p "$$py" .venv-py$* && \
+	$(UV) pip install --quiet --python .venv-py$*/bin/python -e . $(LIB_DEPS) && touch $@
+
+.venv-floor/.installed: requirements.txt pyproject.toml $(VENV)/.installed-uv
+	rm -rf .venv-floor && $(UV) venv --quiet -p "$(call py_for,$(FLOOR_PY))" .venv-floor
+	grep -E '^($(subst $() $(),|,$(FLOOR_REQ)))[<>=]' requirements.txt > .venv-floor/floor.in
+	$(UV) pip install --quiet --python .venv-floor/bin/python --resolution lowest-direct -r .venv-floor/floor.in
+	$(UV) pip install --quiet --python .venv-floor/bin/python --no-deps -e .
+	$(UV) pip install --quiet --python .venv-floor/bin/python "pytest>=8,<10" "hypothesis>=6,<7" \
+	  "pytest-xdist>=3,<4" "nbval>=0.11,<1" "dask[array]>=2024,<2027"
+	touch $@
+
+test-all: test test-kernels test-wheel test-pythons test-floors
+	@echo "make test-all: every check passed"
+
+# Every lesson and solution, outputs compared, under each kernel x thread count, then perturbed.
+test-kernels: $(TEST_STAMP)
+	@set -e; for k in $(KERNELS); do for t in $(THREADS); do \
+	  echo "== notebooks: OPENBLAS_CORETYPE=$$k, $$t BLAS thread(s)"; \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_CORETYPE=$$k OPENBLAS_NUM_THREADS=$$t \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) $(NOTEBOOKS) $(NBVAL); \
+	done; done; \
+	echo "== notebooks: every Cholesky factor and SVD perturbed by 1e-13"; \
+	ipy=$$(mktemp -d); mkdir -p $$ipy/profile_default/startup; cp $(PERTURB_STARTUP) $$ipy/profile_default/startup/; \
+	status=0; $(RUN) IPYTHONDIR=$$ipy PERTURB_SCALE=1e-13 $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  $(XDIST) $(NOTEBOOKS) $(NBVAL) || status=$$?; rm -rf $$ipy; exit $$status
+
+# The package as users install it: a wheel in a fresh venv, no -e (tests/test_wheel.py).
+test-wheel: $(TEST_STAMP)
+	$(RUN) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_wheel.py
+
+test-pythons: $(foreach v,$(PYTHONS),.venv-py$(v)/.installed)
+	@set -e; for v in $(PYTHONS); do \
+	  if [ "$$v" = "$(MAIN_PY)" ]; then py=$(BIN)/python; else py=.venv-py$$v/bin/python; fi; \
+	  [ -x "$$py" ] || { echo "== Python $$v: not installed here, skipped"; continue; }; \
+	  echo "== library tests under $$($$py --version) ($$py)"; \
+	  OPENBLAS_NUM_THREADS=1 $$py -m pytest -q -p no:cacheprovider $(XDIST) $(LIB_TESTS); \
+	done
+
+# Library tests and every lesson run (not compared: older libraries print other reprs) at the floors.
+test-floors: .venv-floor/.installed
+	@.venv-floor/bin/python -c 'import sys, numpy, scipy, matplotlib, sklearn, ipywidgets, jupyterlab; \
+	  print("== floors: Python %d.%d," % sys.version_info[:2], ", ".join(f"{m.__name__} {m.__version__}" \
+	  for m in (numpy, scipy, matplotlib, sklearn, ipywidgets, jupyterlab)))'
+	OPENBLAS_NUM_THREADS=1 .venv-floor/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(LIB_TESTS)
+	OPENBLAS_NUM_THREADS=1 .venv-floor/bin/python -m pytest -q -p no:cacheprovider $(XDIST) \
+	  --nbval-lax --nbval-current-env --nbval-cell-timeout=300 notebooks
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-py3.* .venv-floor .pytest_cache .hypothesis .ruff_cache *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
