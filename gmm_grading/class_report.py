@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .plan import nbgrader_meta, source_of
-from .similarity import library_calls, similar_pairs
+from .similarity import groups, library_calls, similar_pairs
 
 BLUE, VERMILLION, INK = "#0072B2", "#D55E00", "#222222"  # Okabe–Ito: safe for colour-blind readers
 TAMPERING = re.compile(r"(modified|deleted) (test|read-only) cell \w+ restored")
@@ -85,9 +85,9 @@ def question_table(points: dict, rows: dict, details: dict) -> list:
 
 
 def flags(sources: dict, details: dict) -> list:
-    """(kind, students, question, detail) worth a look."""
-    out = [("edited test cell", [s], "", note) for s, d in sorted(details.items())
-           for note in d["status"] if TAMPERING.search(note)]
+    """(kind, students, question, detail) worth a look; alike answers as groups, pairwise similarities given."""
+    out = [("edited test cell", [s], "", "; ".join(notes)) for s, d in sorted(details.items())
+           if (notes := [n for n in d["status"] if TAMPERING.search(n)])]
     cells = answer_cells(sources)
     for gid, (model, template) in cells.items():
         allowed = library_calls(model)
@@ -96,9 +96,13 @@ def flags(sources: dict, details: dict) -> list:
             if extra:
                 out.append(("calls the library's own function", [s], gid, ", ".join(sorted(extra))))
         answers = {s: d["answers"].get(gid, "") for s, d in details.items()}
-        out += [("near-identical answers", [a, b], gid, f"similarity {r:.2f}")
-                for a, b, r in similar_pairs(answers, [model, template])]
+        out += [("near-identical answers", members, gid, _similarity(low, high))
+                for members, low, high in groups(similar_pairs(answers, [model, template]))]
     return out
+
+
+def _similarity(low: float, high: float) -> str:
+    return f"similarity {low:.2f}" if low == high else f"pairwise similarity {low:.2f} to {high:.2f}"
 
 
 def histogram(totals: list, full: float, set_name: str) -> tuple[str, str]:
@@ -143,7 +147,7 @@ def page(set_name: str, rows: dict, table: list, found: list, plot: tuple[str, s
     late = sum(1 for r in rows.values() if float(r.get("seconds_late") or 0) > 0)
     q_rows = [[q["question"], f"{q['points']:g}", f"{q['mean']:.2f}", f"{q['pass_rate']:.0%}", q["zeros"],
                q["crashes"], q["timeouts"]] for q in table]
-    f_rows = [[kind, " and ".join(who), gid, detail] for kind, who, gid, detail in found]
+    f_rows = [[kind, ", ".join(who), gid, detail] for kind, who, gid, detail in found]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Class report: {html.escape(set_name)}</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:{INK};line-height:1.4}}

@@ -61,6 +61,20 @@ def similar_pairs(answers: dict, skip: list, threshold: float = 0.9) -> list:
     return pairs
 
 
+def groups(pairs: list) -> list:
+    """Pairs joined into groups of submissions alike to one another: (sorted members, lowest, highest similarity)."""
+    member_of: dict = {}
+    for a, b, _ in pairs:
+        merged = member_of.get(a, {a}) | member_of.get(b, {b})
+        for s in merged:
+            member_of[s] = merged
+    out = []
+    for members in {frozenset(g) for g in member_of.values()}:
+        ratios = [r for a, b, r in pairs if a in members]
+        out.append((sorted(members), min(ratios), max(ratios)))
+    return sorted(out)
+
+
 def library_calls(code: str) -> set:
     """Dotted names of gmm_teach / scikit-learn functions the code calls (``gt`` means gmm_teach)."""
     try:
