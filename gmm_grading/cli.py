@@ -117,7 +117,8 @@ def notebooks(args, student: str, sources: dict) -> dict:
 
 def grade_class(args, recorder, jobs: list, weak: bool) -> int:
     start, failed = time.monotonic(), 0
-    results = one_by_one(jobs) if weak else in_parallel(jobs, min(args.jobs, max(len(jobs), 1)))
+    n = 1 if weak else min(args.jobs, max(len(jobs), 1))  # weak isolation: one at a time, gradebook checked
+    results = one_by_one(jobs) if weak else in_parallel(jobs, n)
     try:
         for i, graded in enumerate(results, 1):
             with deferred_interrupt():
@@ -132,7 +133,7 @@ def grade_class(args, recorder, jobs: list, weak: bool) -> int:
         recorder.close()
     recorder.write_report()
     seconds = time.monotonic() - start
-    print(f"graded {len(jobs)} submissions of {args.set} in {seconds:.0f} s with {args.jobs} job(s); "
+    print(f"graded {len(jobs)} submissions of {args.set} in {seconds:.0f} s with {n} job(s); "
           f"grades in {args.csv} and {args.gradebook}; report in {recorder.report_dir}", file=sys.stderr)
     return 1 if failed else 0
 
