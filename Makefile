@@ -47,7 +47,7 @@ test: $(TEST_STAMP) lint
 	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
-	$(BIN)/ruff check gmm_teach tests tools
+	$(BIN)/ruff check gmm_teach gmm_grading tests tools
 
 notebooks: $(TEST_STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tools/execute_notebooks.py

@@ -38,7 +38,7 @@ from .semisupervised import fit_semisupervised, one_hot
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = ("plotting", "widgets", "checks", "fast", "streaming", "grading")
+_LAZY_SUBMODULES = ("plotting", "widgets", "checks", "fast", "streaming")
 
 
 def show_source(obj):

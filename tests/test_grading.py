@@ -1,4 +1,4 @@
-"""python -m gmm_teach.grading against hostile and broken submissions: each gets exactly the score
+"""python -m gmm_grading against hostile and broken submissions: each gets exactly the score
 it earned, earlier grades survive, and nothing outside the scratch folders changes."""
 
 import csv
@@ -15,7 +15,7 @@ import pytest
 from exercise_tools import ROOT as REPO
 from exercise_tools import SOLUTIONS, submission
 
-from gmm_teach.grading.sandbox import bubblewrap
+from gmm_grading.sandbox import bubblewrap
 
 SET = "ex01"
 FULL = {"q1_check": 2.0, "q2_check": 2.0, "q3_check": 2.0, "q4_check": 3.0}
@@ -144,7 +144,7 @@ def snapshot(folder: Path, skip=()) -> dict:
 
 
 def grade(course: Path, *extra, submitted="submitted") -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "gmm_teach.grading", SET, "--submitted", str(course / submitted),
+    cmd = [sys.executable, "-m", "gmm_grading", SET, "--submitted", str(course / submitted),
            "--gradebook", str(course / "gradebook.db"), "--csv", str(course / "grades.csv"),
            "--source", str(course / "solutions"), "--timeout", "15", *extra]
     return subprocess.run(cmd, cwd=course, capture_output=True, text=True, timeout=1800)
@@ -191,7 +191,7 @@ def graded(tmp_path_factory):
     earlier = gradebook_scores(course)
     subs = students(course, canary)
     write_submissions(course, subs)
-    before = snapshot(course, skip=("gradebook.db", "grades.csv", "feedback", "autograded"))
+    before = snapshot(course, skip=("gradebook.db", "grades.csv", "feedback", "autograded", "reports"))
     run = grade(course)
     yield course, canary, subs, earlier, before, run
     shutil.rmtree(course, ignore_errors=True)
@@ -228,7 +228,7 @@ def test_earlier_grades_survive(graded):
 
 def test_nothing_outside_the_scratch_folders_changed(graded):
     course, canary, _, _, before, _ = graded
-    after = snapshot(course, skip=("gradebook.db", "grades.csv", "feedback", "autograded"))
+    after = snapshot(course, skip=("gradebook.db", "grades.csv", "feedback", "autograded", "reports"))
     assert after == before
     assert canary.read_text() == "must survive"
     assert not (course / "planted.txt").exists()
@@ -271,7 +271,7 @@ def test_weak_isolation_says_so_and_restores_the_gradebook(tmp_path):
 def test_sandbox_shows_python_again_when_it_lives_under_tmp(monkeypatch):
     """A course cloned under /tmp (as CI does) keeps its .venv and gmm_teach inside the sandbox,
     while everything else in /tmp, solutions included, stays hidden."""
-    from gmm_teach.grading import sandbox
+    from gmm_grading import sandbox
     bwrap = bubblewrap()
     if not bwrap:
         pytest.fail("bubblewrap is needed to test sandboxed grading (apt install bubblewrap)")

@@ -19,8 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = ROOT / ".venv" / "wheelhouse"
-GRADER_RUNNER = "gmm_teach.grading.runner"
-GRADER_PROTOCOL = "gmm_teach.grading.protocol"
+GRADER_RUNNER = "gmm_grading.runner"
+GRADER_PROTOCOL = "gmm_grading.protocol"
 
 pytestmark = pytest.mark.skipif(
     not WHEELHOUSE.is_dir() and not os.environ.get("CI"),

@@ -12,9 +12,11 @@ Every check returns a CheckResult, true when the answer passed; it shows nothing
 in a notebook (the printed line is the feedback).
 
 One module per exercise set (ex01.py, ...), each listing its checks in __all__; they
-are all imported here. The engine is in _engine.py.
+are all imported here. The engine is in _engine.py. Once every check of a set has
+passed in a notebook, it says that hidden tests still run when the work is graded.
 """
 
+import functools
 import pkgutil
 from importlib import import_module
 
@@ -32,6 +34,25 @@ from ._engine import (
     try_it,
 )
 
+_PASSED: dict = {}  # set name -> the checks that have passed in this kernel
+
+HIDDEN_TESTS_NOTE = ("🎉 Every visible check of {set} passes. When your work is graded, hidden tests run too "
+                     "(more cases, other random data, far outliers), so keep your code general.")
+
+
+def _noting_passes(set_name: str, all_names: list, check):
+    """The check, remembering when it passes; the first time a whole set passes, say what grading adds."""
+    @functools.wraps(check)
+    def noted(*args, **kwargs):
+        result = check(*args, **kwargs)
+        passed = _PASSED.setdefault(set_name, set())
+        if result and check.__name__ not in passed:
+            passed.add(check.__name__)
+            if passed == set(all_names) and not strict_mode():
+                print(HIDDEN_TESTS_NOTE.format(set=set_name))
+        return result
+    return noted
+
 
 def _import_set_checks() -> list:
     """Import every exNN module's checks (its __all__) into this namespace; returns their names."""
@@ -40,7 +61,7 @@ def _import_set_checks() -> list:
         if info.name.startswith("ex"):
             module = import_module(f".{info.name}", __name__)
             for name in module.__all__:
-                globals()[name] = getattr(module, name)
+                globals()[name] = _noting_passes(info.name, module.__all__, getattr(module, name))
             names += module.__all__
     return names
 

@@ -84,12 +84,33 @@ def from_wire(obj):
     raise ProtocolError("unknown tagged value")
 
 
-def send(fd_file, message: dict) -> None:
-    """Write one framed message to a binary file object."""
+def frame(message: dict) -> bytes:
+    """One message as bytes on the wire: an 8-byte big-endian length, then the JSON body."""
     body = json.dumps(to_wire(message)).encode()
     if len(body) > MAX_MESSAGE:
         raise ProtocolError(f"message of {len(body)} bytes is larger than the limit of {MAX_MESSAGE}")
-    fd_file.write(struct.pack(">Q", len(body)) + body)
+    return struct.pack(">Q", len(body)) + body
+
+
+def body_size(header: bytes) -> int:
+    """The length announced by an 8-byte header; ProtocolError when it is over the limit."""
+    (size,) = struct.unpack(">Q", header)
+    if size > MAX_MESSAGE:
+        raise ProtocolError(f"message of {size} bytes is larger than the limit of {MAX_MESSAGE}")
+    return size
+
+
+def decode(body: bytes) -> dict:
+    """A message body back to Python values."""
+    try:
+        return from_wire(json.loads(body))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProtocolError(f"malformed message: {exc}") from None
+
+
+def send(fd_file, message: dict) -> None:
+    """Write one framed message to a binary file object."""
+    fd_file.write(frame(message))
     fd_file.flush()
 
 
@@ -98,13 +119,8 @@ def receive(fd_file) -> dict:
     header = fd_file.read(8)
     if len(header) < 8:
         raise EOFError("the other side closed the channel")
-    (size,) = struct.unpack(">Q", header)
-    if size > MAX_MESSAGE:
-        raise ProtocolError(f"message of {size} bytes is larger than the limit of {MAX_MESSAGE}")
+    size = body_size(header)
     body = fd_file.read(size)
     if len(body) < size:
         raise EOFError("the other side closed the channel mid-message")
-    try:
-        return from_wire(json.loads(body))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ProtocolError(f"malformed message: {exc}") from None
+    return decode(body)

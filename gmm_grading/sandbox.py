@@ -3,8 +3,8 @@
 With bubblewrap (``bwrap``, Debian package ``bubblewrap``) the runner sees the
 whole filesystem read-only, with the grader's own files masked (solutions, the
 gradebook, the other submissions, the grader's outputs: every folder that holds
-them is replaced by an empty one, then only the Python installation and
-gmm_teach are shown again), writes only to its scratch folder, has no network,
+them is replaced by an empty one, then only the Python installation,
+gmm_teach and gmm_grading are shown again), writes only to its scratch folder, has no network,
 runs as ``nobody`` with no capabilities in its own user, PID, IPC and mount
 namespaces, and dies with the grader. Without bubblewrap only the resource limits
 apply, and the grader says so loudly.
@@ -12,7 +12,6 @@ apply, and the grader says so loudly.
 
 from __future__ import annotations
 
-import os
 import resource
 import shutil
 import signal
@@ -23,6 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import gmm_grading
 import gmm_teach
 
 
@@ -34,6 +34,7 @@ class Limits:
     cpu_seconds: int = 600  # per runner; wall-clock timeouts per cell come first
     output_mb: int = 16  # largest file the submission may write (its printed output included)
     cell_timeout: float = 60.0  # seconds per answer cell and per graded cell
+    submission_timeout: float = 600.0  # seconds for everything one submission runs
 
 
 def bubblewrap() -> str | None:
@@ -67,9 +68,9 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 
 def _shown_again() -> list[Path]:
-    """What the runner needs to start Python and import gmm_teach, even inside masked folders."""
+    """What the runner needs to start Python and import gmm_teach and gmm_grading, even inside masked folders."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-             str(Path(gmm_teach.__file__).resolve().parent)}
+             str(Path(gmm_teach.__file__).resolve().parent), str(Path(gmm_grading.__file__).resolve().parent)}
     return sorted({Path(p).resolve() for p in paths if Path(p).exists()})
 
 
@@ -92,13 +93,17 @@ def _mask_arguments(masked: list[Path]) -> list[str]:
     return args
 
 
+def runner_env(scratch: Path) -> dict:
+    """The runner's whole environment (nothing inherited: no GMM_TEACH_STRICT, no secrets)."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(scratch), "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+
+
 def runner_command(bwrap: str | None, scratch: Path, masked: list[Path], fds: tuple[int, int]) -> list[str]:
-    """The command line that starts gmm_teach.grading.runner for one submission."""
-    python = [sys.executable, "-I", "-m", "gmm_teach.grading.runner", str(fds[0]), str(fds[1])]
+    """The command line that starts gmm_grading.runner for one submission."""
+    python = [sys.executable, "-I", "-m", "gmm_grading.runner", str(fds[0]), str(fds[1])]
     if not bwrap:
         return python
-    env = ["--clearenv", "--setenv", "HOME", str(scratch), "--setenv", "PATH", "/usr/bin:/bin",
-           "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "MPLBACKEND", "Agg"]
+    env = ["--clearenv", *(arg for key, value in runner_env(scratch).items() for arg in ("--setenv", key, value))]
     return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
             "--bind", str(scratch), str(scratch), *_mask_arguments(masked),
             "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
@@ -116,5 +121,4 @@ def apply_limits(limits: Limits):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         # Writing past the size limit then fails with an error instead of killing the runner.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        os.environ.pop("GMM_TEACH_STRICT", None)
     return preexec

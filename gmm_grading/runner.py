@@ -1,6 +1,6 @@
 """The sandboxed side of grading: runs one submission's code and answers calls to its functions.
 
-Started by the grader as ``python -I -m gmm_teach.grading.runner IN_FD OUT_FD``
+Started by the grader as ``python -I -m gmm_grading.runner IN_FD OUT_FD``
 inside the sandbox (see sandbox.py). It never sees the hidden tests or the
 expected answers: it only executes the submission's cells and, on request,
 calls the submission's functions on arguments the grader sends, returning what
@@ -71,8 +71,19 @@ def _functions(namespace: dict) -> list:
                   if isinstance(v, types.FunctionType) and v.__module__ == "__main__" and not n.startswith("_"))
 
 
+def _announcing_exit(channel_out, real_exit):
+    """os._exit that first tells the grader it was called, so feedback can name it."""
+    def _exit(code=0):
+        try:
+            send(channel_out, {"exited": f"os._exit({code!r})"})
+        finally:
+            real_exit(code if isinstance(code, int) else 1)
+    return _exit
+
+
 def serve(fd_in: int, fd_out: int) -> None:
     channel_in, channel_out = os.fdopen(fd_in, "rb"), os.fdopen(fd_out, "wb")
+    os._exit = _announcing_exit(channel_out, os._exit)
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     capture = CappedText()
     sys.stdout = sys.stderr = capture
