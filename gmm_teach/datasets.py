@@ -543,8 +543,30 @@ def background_video(n_frames: int = 150, shape=(48, 64), drift: float = 0.25, n
                  "flickering water")
 
 
+@dataclass(frozen=True)
+class Genotypes:
+    """Genotypes with the truth: ``X, y = genotypes``.
+
+    ``X`` (N, L) counts 0, 1, 2 of the reference allele at L loci; ``y`` (N,) the
+    population (P for admixed people); ``ancestry`` (N, P) the fraction of each person's
+    genome from each population (one-hot rows for unadmixed people).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    ancestry: np.ndarray
+    label_names: tuple
+    description: str
+
+    def __iter__(self):
+        return iter((self.X, self.y))
+
+    def __repr__(self):
+        return f"Genotypes({self.X.shape[0]} people x {self.X.shape[1]} loci): {self.description}"
+
+
 def balding_nichols(n_per_population=(100, 100, 100), n_loci: int = 500, fst: float = 0.05,
-                    n_admixed: int = 20, seed=0):
+                    n_admixed: int = 20, seed=0) -> Genotypes:
     r"""Genotypes under the Balding-Nichols model: p_l ~ U(0.1, 0.9), p_kl ~ Beta(p_l (1-F)/F, (1-p_l)(1-F)/F).
 
     Parameters
@@ -553,19 +575,20 @@ def balding_nichols(n_per_population=(100, 100, 100), n_loci: int = 500, fst: fl
     n_loci : number of independent SNPs L.
     fst : Wright's F_ST in (0, 1): how far the populations' allele frequencies
         have drifted apart from the ancestral ones.
-    n_admixed : extra people with one parent from population 0 and one from
-        population 1 (half of their genome from each).
+    n_admixed : extra people whose ancestors came from populations 0 and 1; person i
+        has a fraction q_i ~ U(0.1, 0.9) of population 0 (each allele copy comes from
+        population 0 with probability q_i).
     seed : int, None or numpy Generator.
 
     Returns
     -------
-    Dataset with X (N, L) genotypes 0, 1, 2 (copies of the reference allele), y (N,)
-    the population (P for the admixed people), label_names naming them.
+    Genotypes with X (N, L) genotypes 0, 1, 2, y (N,) the population (P for admixed
+    people) and ancestry (N, P), each row summing to 1.
 
     Notes
     -----
-    Each genotype is Binomial(2, frequency); an admixed person's genotype at a
-    locus is one allele from each parent population. Used in notebooks/11.
+    Each genotype is Binomial(2, frequency), frequency = sum_k ancestry_k p_kl for an
+    admixed person. Used in notebooks/11.
     """
     sizes = [check_int(n, "n_per_population", minimum=1) for n in np.ravel(n_per_population)]
     L = check_int(n_loci, "n_loci", minimum=1)
@@ -579,9 +602,11 @@ def balding_nichols(n_per_population=(100, 100, 100), n_loci: int = 500, fst: fl
     ancestral = rng.uniform(0.1, 0.9, size=L)  # (L,)
     c = (1 - fst) / fst
     freq = rng.beta(ancestral * c, (1 - ancestral) * c, size=(len(sizes), L))  # (P, L)
-    X = [rng.binomial(2, freq[k], size=(n, L)) for k, n in enumerate(sizes)]
-    X.append(rng.binomial(1, freq[0], size=(n_admixed, L)) + rng.binomial(1, freq[1], size=(n_admixed, L)))
-    y = np.repeat(np.arange(len(sizes) + 1), sizes + [n_admixed])
+    y = np.repeat(np.arange(len(sizes) + 1), sizes + [n_admixed])  # (N,)
+    ancestry = np.eye(len(sizes) + 1)[y][:, :len(sizes)]  # (N, P); admixed rows filled next
+    q = rng.uniform(0.1, 0.9, size=n_admixed)
+    ancestry[y == len(sizes), :2] = np.column_stack([q, 1 - q])
+    X = rng.binomial(2, ancestry @ freq).astype(float)  # (N, L)
     names = tuple(f"population {k}" for k in range(len(sizes))) + ("admixed 0 x 1",)
-    return Dataset(np.vstack(X).astype(float), y, tuple(f"SNP {i}" for i in range(L)), names,
-                   f"Balding-Nichols genotypes, F_ST = {fst:g}, {len(sizes)} populations + {n_admixed} admixed")
+    return Genotypes(X, y, ancestry, names,
+                     f"Balding-Nichols genotypes, F_ST = {fst:g}, {len(sizes)} populations + {n_admixed} admixed")

@@ -50,5 +50,8 @@ def test_balding_nichols_fst():
     # two populations drifted from p independently: E (p0 - p1)^2 / 2 = F p(1-p), E p_bar(1 - p_bar) = p(1-p)(1 - F/2)
     fst = np.mean((p[0] - p[1]) ** 2 / 2) / np.mean(p_bar * (1 - p_bar)) * (1 - 0.1 / 2)
     assert fst == pytest.approx(0.1, rel=0.15)
+    g = datasets.balding_nichols(seed=2)
+    np.testing.assert_allclose(g.ancestry.sum(axis=1), 1.0)
+    assert np.all(g.ancestry[g.y < 3].max(axis=1) == 1.0) and np.all(g.ancestry[g.y == 3, 2] == 0.0)
     with pytest.raises(ValueError, match="fst"):
         datasets.balding_nichols(fst=1.5)
