@@ -12,8 +12,10 @@ EM, optimised) and ``gt.streaming`` (EM over chunks) load on first use.
 
 from importlib import import_module
 
-from . import datasets
+from . import adaptation, datasets, discriminant, online
+from .adaptation import map_adapt_means
 from .covariance import COVARIANCE_ESTIMATORS
+from .discriminant import MixtureClassifier, fit_mda, mda_predict, mda_predict_proba
 from .em import (
     DegenerateCovarianceError,
     DegenerateFitWarning,
@@ -69,17 +71,21 @@ __all__ = [
     "FitResult",
     "GMMParams",
     "GaussianMixture",
+    "MixtureClassifier",
     "KMeansResult",
     "NotFittedError",
     "SoftKMeansResult",
+    "adaptation",
     "aic",
     "bic",
     "datasets",
+    "discriminant",
     "e_step",
     "elbo",
     "fit_gmm_missing",
     "fit_semisupervised",
     "fit_gmm",
+    "fit_mda",
     "impute",
     "initial_params",
     "kmeans",
@@ -89,8 +95,12 @@ __all__ = [
     "log_likelihood",
     "log_mixture_density",
     "m_step",
+    "map_adapt_means",
+    "mda_predict",
+    "mda_predict_proba",
     "n_parameters",
     "one_hot",
+    "online",
     "prob_inside_ellipse",
     "responsibilities",
     "sample_gaussian",

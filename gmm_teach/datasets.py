@@ -352,3 +352,261 @@ def _photograph(rng, reflectance, rows, cols, dish, centre, dish_radius, gradien
     grain = 0.02 * _smooth_noise(rng, reflectance.shape) * dish
     image = light * (reflectance + grain) + noise * rng.standard_normal(reflectance.shape)
     return np.clip(image, 0.0, 1.0)
+
+
+# ------------------------------------------------------------------ case studies (notebooks/10, 11)
+
+VOWELS = ("heed", "hid", "hayed", "head", "had", "hod", "hawed", "hoed", "hood", "whod", "hud", "heard")
+SPEAKER_GROUPS = ("man", "woman", "boy", "girl")
+
+
+@dataclass(frozen=True)
+class VowelData:
+    """Hillenbrand et al. (1995): one row per spoken vowel (1,668 = 139 speakers x 12 vowels).
+
+    ``formants`` (N, 3) are F1, F2, F3 in Hz; ``f0`` (N,) the pitch in Hz; ``vowel`` (N,)
+    indexes VOWELS; ``speaker`` (N,) is a speaker id; ``group`` (N,) indexes SPEAKER_GROUPS.
+    """
+
+    formants: np.ndarray
+    f0: np.ndarray
+    vowel: np.ndarray
+    speaker: np.ndarray
+    group: np.ndarray
+    description: str
+
+    def __repr__(self):
+        return f"VowelData({len(self.vowel)} vowels, {len(np.unique(self.speaker))} speakers): {self.description}"
+
+
+def load_vowels() -> VowelData:
+    """Hillenbrand et al. (1995) American English vowels in /hVd/ words: F0, F1-F3 (Hz) per token.
+
+    Returns
+    -------
+    VowelData with formants (1668, 3) = [F1, F2, F3] in Hz, f0 (1668,), vowel,
+    speaker and group (1668,) integer arrays; 45 men, 48 women, 27 boys, 19 girls.
+    """
+    rows = _read_csv("hillenbrand_vowels.csv")
+    formants = _columns(rows, ("f1", "f2", "f3"), "hillenbrand_vowels.csv")  # (1668, 3)
+    return VowelData(formants, _columns(rows, ("f0",), "hillenbrand_vowels.csv")[:, 0],
+                     np.array([VOWELS.index(r["vowel"]) for r in rows]),
+                     np.array([int(r["speaker"]) for r in rows]),
+                     np.array([SPEAKER_GROUPS.index(r["group"]) for r in rows]),
+                     "Hillenbrand, Getty, Clark & Wheeler (1995), steady-state formants")
+
+
+def hz_to_bark(f):
+    r"""z = 26.81 f / (1960 + f) - 0.53: frequency in Hz on the Bark (critical-band) scale.
+
+    Parameters
+    ----------
+    f : array of frequencies in Hz (> 0), any shape.
+
+    Returns
+    -------
+    Array of the same shape, in Bark.
+
+    Notes
+    -----
+    Traunmueller (1990), JASA 88, 97-100. Equal steps in Bark sound roughly equally
+    far apart, so distances between vowels mean more than in Hz. Used in notebooks/10.
+    """
+    f = as_float_array(f, "f")
+    if not np.all(np.isfinite(f)) or np.any(f <= 0):
+        raise ValueError("f must hold finite frequencies in Hz, all > 0")
+    return 26.81 * f / (1960.0 + f) - 0.53
+
+
+HTRU2_FEATURES = ("ip_mean", "ip_sd", "ip_kurtosis", "ip_skewness",
+                  "dmsnr_mean", "dmsnr_sd", "dmsnr_kurtosis", "dmsnr_skewness")
+
+
+def load_htru2() -> Dataset:
+    """HTRU2 pulsar candidates (Lyon et al. 2016): 17,898 candidates, 1,639 of them real pulsars.
+
+    Returns
+    -------
+    Dataset with X (17898, 8): mean, standard deviation, excess kurtosis and
+    skewness of the integrated pulse profile (ip_*) and of the DM-SNR curve
+    (dmsnr_*); y (17898,) = 1 for a pulsar, 0 for noise or interference.
+    """
+    rows = _read_csv("htru2.csv")
+    X = _columns(rows, HTRU2_FEATURES, "htru2.csv")  # (17898, 8)
+    y = np.array([int(r["class"]) for r in rows])
+    return Dataset(X, y, HTRU2_FEATURES, ("not a pulsar", "pulsar"),
+                   "HTRU2 (Lyon, Stappers, Cooper, Brooke & Knowles 2016), CC BY 4.0")
+
+
+WHOLESALE_FEATURES = ("Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen")
+
+
+def load_wholesale() -> Dataset:
+    """UCI Wholesale customers (Cardoso 2014): 440 clients of a Portuguese wholesaler.
+
+    Returns
+    -------
+    Dataset with X (440, 6) annual spending per product category (monetary units,
+    m.u.) and y (440,) the recorded channel: 0 = Horeca (hotels, restaurants,
+    cafes), 1 = Retail. The region is not returned.
+    """
+    rows = _read_csv("wholesale_customers.csv")
+    X = _columns(rows, WHOLESALE_FEATURES, "wholesale_customers.csv")  # (440, 6)
+    y = np.array([int(r["Channel"]) - 1 for r in rows])
+    return Dataset(X, y, WHOLESALE_FEATURES, ("Horeca", "Retail"),
+                   "UCI Wholesale customers (Cardoso 2014), CC BY 4.0; annual spend in m.u.")
+
+
+@dataclass(frozen=True)
+class Video:
+    """A grey-level video and its truth: ``frames, masks = video``.
+
+    ``frames`` (T, H, W) grey levels in [0, 255]; ``masks`` (T, H, W) True on the pixels
+    of moving objects (the foreground); ``flicker`` (H, W) True where the background
+    itself switches between two grey levels.
+    """
+
+    frames: np.ndarray
+    masks: np.ndarray
+    flicker: np.ndarray
+    description: str
+
+    def __iter__(self):
+        return iter((self.frames, self.masks))
+
+    def __repr__(self):
+        T, H, W = self.frames.shape
+        return f"Video({T} frames of {H} x {W} pixels): {self.description}"
+
+
+# (top row, left column, height, width, grey level, start frame, row speed, column speed) in px/frame
+VIDEO_OBJECTS = (
+    (6, -10, 8, 8, 215.0, 15, 0.0, 0.9),      # a bright square crossing left to right
+    (33, 70, 7, 11, 25.0, 40, 0.0, -0.7),     # a dark car crossing the water, right to left
+    (-10, 46, 10, 6, 190.0, 70, 0.25, 0.0),   # a slow walker coming down
+)
+
+
+def _video_background(rng, H, W):
+    """A still scene: smooth shading plus fixed texture; and the flickering 'water' region."""
+    rows, cols = np.mgrid[0:H, 0:W].astype(float)  # (H, W)
+    scene = 70.0 + 70.0 * cols / W + 15.0 * np.sin(rows / 5.0) + 6.0 * _smooth_noise(rng, (H, W))
+    flicker = (rows >= 0.6 * H) & (cols < 0.45 * W)  # (H, W) bottom-left: water
+    return scene, flicker
+
+
+def _paint_objects(T, H, W, frames, masks):
+    for top, left, h, w, level, start, v_row, v_col in VIDEO_OBJECTS:
+        for t in range(start, T):
+            r0, c0 = int(round(top + v_row * (t - start))), int(round(left + v_col * (t - start)))
+            r, c = slice(max(r0, 0), max(min(r0 + h, H), 0)), slice(max(c0, 0), max(min(c0 + w, W), 0))
+            frames[t, r, c] = level
+            masks[t, r, c] = True
+
+
+def background_video(n_frames: int = 150, shape=(48, 64), drift: float = 0.25, noise: float = 3.0,
+                     seed=0) -> Video:
+    """A small surveillance video with moving objects, slow illumination drift and flickering water.
+
+    Parameters
+    ----------
+    n_frames : number of frames T (at least 2).
+    shape : (H, W) in pixels, each at least 24.
+    drift : the light rises linearly by this fraction over the video (0.25 = 25 % brighter
+        at the end), as when the sun comes out slowly.
+    noise : standard deviation of the camera noise, grey levels.
+    seed : int, None or numpy Generator.
+
+    Returns
+    -------
+    Video with frames (T, H, W), masks (T, H, W) of the three moving objects and the
+    flicker region (H, W), where each background pixel is dark or bright water
+    (grey level 60 or 135) at random in every frame.
+
+    Notes
+    -----
+    Used in notebooks/10 to compare background models per pixel.
+    """
+    T = check_int(n_frames, "n_frames", minimum=2)
+    H, W = (check_int(s, "shape", minimum=24) for s in np.ravel(shape))
+    drift = check_positive(drift, "drift", allow_zero=True)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = as_generator(seed)
+    scene, flicker = _video_background(rng, H, W)
+    bright = rng.uniform(size=(T, H, W)) < 0.4  # (T, H, W) which water pixels are bright now
+    frames = np.where(flicker & bright, 135.0, np.where(flicker, 60.0, scene))  # (T, H, W)
+    masks = np.zeros((T, H, W), dtype=bool)
+    _paint_objects(T, H, W, frames, masks)
+    light = 1.0 + drift * np.linspace(0.0, 1.0, T)[:, None, None]  # (T, 1, 1)
+    frames = np.clip(light * frames + noise * rng.standard_normal((T, H, W)), 0.0, 255.0)
+    return Video(frames, masks, flicker, f"synthetic video: 3 moving objects, light +{100 * drift:.0f} %, "
+                 "flickering water")
+
+
+@dataclass(frozen=True)
+class Genotypes:
+    """Genotypes with the truth: ``X, y = genotypes``.
+
+    ``X`` (N, L) counts 0, 1, 2 of the reference allele at L loci; ``y`` (N,) the
+    population (P for admixed people); ``ancestry`` (N, P) the fraction of each person's
+    genome from each population (one-hot rows for unadmixed people).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    ancestry: np.ndarray
+    label_names: tuple
+    description: str
+
+    def __iter__(self):
+        return iter((self.X, self.y))
+
+    def __repr__(self):
+        return f"Genotypes({self.X.shape[0]} people x {self.X.shape[1]} loci): {self.description}"
+
+
+def balding_nichols(n_per_population=(100, 100, 100), n_loci: int = 500, fst: float = 0.05,
+                    n_admixed: int = 20, seed=0) -> Genotypes:
+    r"""Genotypes under the Balding-Nichols model: p_l ~ U(0.1, 0.9), p_kl ~ Beta(p_l (1-F)/F, (1-p_l)(1-F)/F).
+
+    Parameters
+    ----------
+    n_per_population : people drawn from each of P populations.
+    n_loci : number of independent SNPs L.
+    fst : Wright's F_ST in (0, 1): how far the populations' allele frequencies
+        have drifted apart from the ancestral ones.
+    n_admixed : extra people whose ancestors came from populations 0 and 1; person i
+        has a fraction q_i ~ U(0.1, 0.9) of population 0 (each allele copy comes from
+        population 0 with probability q_i).
+    seed : int, None or numpy Generator.
+
+    Returns
+    -------
+    Genotypes with X (N, L) genotypes 0, 1, 2, y (N,) the population (P for admixed
+    people) and ancestry (N, P), each row summing to 1.
+
+    Notes
+    -----
+    Each genotype is Binomial(2, frequency), frequency = sum_k ancestry_k p_kl for an
+    admixed person. Used in notebooks/11.
+    """
+    sizes = [check_int(n, "n_per_population", minimum=1) for n in np.ravel(n_per_population)]
+    L = check_int(n_loci, "n_loci", minimum=1)
+    fst = check_positive(fst, "fst")
+    if fst >= 1:
+        raise ValueError(f"fst must be in (0, 1), got {fst}")
+    n_admixed = check_int(n_admixed, "n_admixed", minimum=0)
+    if n_admixed and len(sizes) < 2:
+        raise ValueError("admixed people need at least two populations in n_per_population")
+    rng = as_generator(seed)
+    ancestral = rng.uniform(0.1, 0.9, size=L)  # (L,)
+    c = (1 - fst) / fst
+    freq = rng.beta(ancestral * c, (1 - ancestral) * c, size=(len(sizes), L))  # (P, L)
+    y = np.repeat(np.arange(len(sizes) + 1), sizes + [n_admixed])  # (N,)
+    ancestry = np.eye(len(sizes) + 1)[y][:, :len(sizes)]  # (N, P); admixed rows filled next
+    q = rng.uniform(0.1, 0.9, size=n_admixed)
+    ancestry[y == len(sizes), :2] = np.column_stack([q, 1 - q])
+    X = rng.binomial(2, ancestry @ freq).astype(float)  # (N, L)
+    names = tuple(f"population {k}" for k in range(len(sizes))) + ("admixed 0 x 1",)
+    return Genotypes(X, y, ancestry, names,
+                     f"Balding-Nichols genotypes, F_ST = {fst:g}, {len(sizes)} populations + {n_admixed} admixed")
