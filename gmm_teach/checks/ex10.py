@@ -11,18 +11,9 @@ from ..em import e_step as _e_step
 from ..online import precision_recall_f1 as _precision_recall_f1
 from ..online import running_gaussian_update as _running_gaussian_update
 from ..params import GMMParams
-from ._engine import Case, CheckResult, compare_arrays, run_cases
+from ._engine import Case, CheckResult, _close, compare_arrays, run_cases
 
 __all__ = ["hz_to_bark", "lobanov", "map_adapt", "running_update", "precision_recall_f1"]
-
-
-def _near(got, value, rtol=1e-6) -> bool:
-    """True when the learner's answer has the shape of ``value`` and equals it to rtol."""
-    try:
-        got, value = np.asarray(got, dtype=float), np.asarray(value, dtype=float)
-        return got.shape == value.shape and bool(np.allclose(got, value, rtol=rtol, atol=1e-12))
-    except (TypeError, ValueError):
-        return False
 
 
 # ---------------------------------------------------------------- Q1 Bark
@@ -36,11 +27,11 @@ def hz_to_bark(fn) -> CheckResult:
                   _hz_to_bark(np.array([[300.0, 2300.0], [750.0, 1100.0]])))]
     hints = [
         lambda got, c: ("subtract 0.53 at the end: z = 26.81 f / (1960 + f) - 0.53"
-                        if _near(got, _hz_to_bark(c.args[0]) + 0.53) else None),
+                        if _close(got, _hz_to_bark(c.args[0]) + 0.53) else None),
         lambda got, c: ("f is in hertz, not kilohertz: do not divide by 1000"
-                        if _near(got, _hz_to_bark(np.asarray(c.args[0]) / 1000 + 1e-300)) else None),
+                        if _close(got, _hz_to_bark(np.asarray(c.args[0]) / 1000 + 1e-300)) else None),
         lambda got, c: ("that is Zwicker's Bark formula; the lesson uses Traunmueller's: "
-                        "26.81 f / (1960 + f) - 0.53" if _near(got, 13 * np.arctan(0.00076 * c.args[0])
+                        "26.81 f / (1960 + f) - 0.53" if _close(got, 13 * np.arctan(0.00076 * c.args[0])
                                                             + 3.5 * np.arctan((c.args[0] / 7500) ** 2), 1e-3)
                         else None),
     ]
@@ -89,11 +80,11 @@ def lobanov(fn) -> CheckResult:
 
     hints = [
         lambda got, c: ("normalise within each speaker, not over everyone: use the mean and standard "
-                        "deviation of that speaker's own vowels" if _near(got, global_z(c.args[0])) else None),
+                        "deviation of that speaker's own vowels" if _close(got, global_z(c.args[0])) else None),
         lambda got, c: ("use the population standard deviation (np.std's default, ddof=0)"
-                        if _near(got, per_speaker(*c.args, ddof=1)) else None),
+                        if _close(got, per_speaker(*c.args, ddof=1)) else None),
         lambda got, c: ("divide by the standard deviation, not the variance"
-                        if _near(got, per_speaker(*c.args, power=2.0)) else None),
+                        if _close(got, per_speaker(*c.args, power=2.0)) else None),
     ]
     return run_cases("lobanov", fn, cases, hints)
 
@@ -133,14 +124,14 @@ def map_adapt(fn) -> CheckResult:
 
     hints = [
         lambda got, c: ("alpha_k = N_k / (N_k + r) is the weight of the NEW data's mean; you swapped the two "
-                        "weights" if _near(got, variant(*c.args, swap=True)) else None),
+                        "weights" if _close(got, variant(*c.args, swap=True)) else None),
         lambda got, c: ("use the soft responsibilities gamma_nk of the prior mixture, not hard assignments"
-                        if _near(got, variant(*c.args, hard=True)) else None),
+                        if _close(got, variant(*c.args, hard=True)) else None),
         lambda got, c: ("xbar_k is a weighted MEAN: divide sum_n gamma_nk x_n by N_k"
-                        if _near(got, variant(*c.args, no_divide=True)) else None),
+                        if _close(got, variant(*c.args, no_divide=True)) else None),
         lambda got, c: ("responsibilities come from the PRIOR mixture, weights pi_k included: "
                         "gamma_nk proportional to pi_k N(x_n | mu_k, Sigma_k)"
-                        if _near(got, _adapt_ref(c.args[0], np.full(3, 1 / 3), *c.args[2:])) else None),
+                        if _close(got, _adapt_ref(c.args[0], np.full(3, 1 / 3), *c.args[2:])) else None),
     ]
     return run_cases("map_adapt", fn, cases, hints)
 
@@ -167,11 +158,11 @@ def running_update(fn) -> CheckResult:
         mean, var, x, rho = (np.asarray(a, float) for a in c.args)
         new = mean + rho * (x - mean)
         d = {"new": (x - new) ** 2, "old": (x - mean) ** 2}[which]
-        return isinstance(got, tuple) and len(got) == 2 and _near(got[1], (1 - rho) * var + rho * d)
+        return isinstance(got, tuple) and len(got) == 2 and _close(got[1], (1 - rho) * var + rho * d)
 
     hints = [
         lambda got, c: ("the mean moves a fraction rho TOWARDS x: mu + rho (x - mu), not mu + (1 - rho)(x - mu)"
-                        if isinstance(got, tuple) and len(got) == 2 and _near(
+                        if isinstance(got, tuple) and len(got) == 2 and _close(
                             got[0], c.args[0] + (1 - c.args[3]) * (np.asarray(c.args[2]) - c.args[0]))
                         and c.args[3] != 0.5 else None),
         lambda got, c: ("(x - mu_new)^2 is Stauffer-Grimson's approximation; the exact weighted variance uses "
@@ -211,10 +202,10 @@ def precision_recall_f1(fn) -> CheckResult:
 
     hints = [
         lambda got, c: ("precision divides by what you FLAGGED (TP + FP), recall by what is TRUE (TP + FN)"
-                        if is_triple(got) and _near(got[0], c.expected[1]) and _near(got[1], c.expected[0])
-                        and not _near(c.expected[0], c.expected[1]) else None),
+                        if is_triple(got) and _close(got[0], c.expected[1]) and _close(got[1], c.expected[0])
+                        and not _close(c.expected[0], c.expected[1]) else None),
         lambda got, c: ("F1 is the harmonic mean 2 P R / (P + R), not the average (P + R) / 2"
-                        if is_triple(got) and _near(got[2], (c.expected[0] + c.expected[1]) / 2) else None),
+                        if is_triple(got) and _close(got[2], (c.expected[0] + c.expected[1]) / 2) else None),
         lambda got, c: ("count pixels over the whole stack (np.sum of a boolean array), not per frame"
                         if is_triple(got) and np.ndim(got[0]) > 0 else None),
     ]
