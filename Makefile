@@ -26,12 +26,12 @@ XDIST     ?= -n auto --dist loadscope
 RUN       := PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1}
 
 .PHONY: lab test lint notebooks bench setup clean help test-all setup-all \
-        test-kernels test-wheel test-pythons test-floors
+        test-kernels test-slow test-pythons test-floors
 
 help:
 	@echo "make lab        set up .venv and open the course in JupyterLab"
 	@echo "make test       set up .venv and run every test (library, notebooks, exercises, grading, browser, lint)"
-	@echo "make test-all   what CI runs: make test, then other BLAS kernels, the wheel, Python 3.10-3.13, floors"
+	@echo "make test-all   what CI runs: make test, the wheel and a graded class, BLAS kernels, Python 3.10-3.13, floors"
 	@echo "make notebooks  re-execute lessons and solutions, regenerate exercises/ (maintainers)"
 	@echo "make bench      speed and accuracy against scikit-learn -> benchmarks/results/REPORT.md"
 	@echo "make clean      remove the venvs and caches"
@@ -43,8 +43,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
+# The two slowest modules (a wheel in a fresh venv; a class graded, interrupted and resumed)
+# run in test-all, keeping make test near 10 minutes on 2 cores.
+SLOW_TESTS := tests/test_wheel.py tests/test_grading_class.py
+
 test: $(TEST_STAMP) lint
-	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
+	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(foreach t,$(SLOW_TESTS),--ignore=$(t)) \
+	  $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
 	$(BIN)/ruff check gmm_teach gmm_grading tests tools
@@ -124,7 +129,7 @@ $(VENV)/.installed-uv: $(STAMP)
 	  "pytest-xdist>=3,<4" "nbval>=0.11,<1" "dask[array]>=2024,<2027"
 	touch $@
 
-test-all: test test-kernels test-wheel test-pythons test-floors
+test-all: test test-slow test-kernels test-pythons test-floors
 	@echo "make test-all: every check passed"
 
 # Every lesson and solution, outputs compared, under each kernel x thread count, then perturbed.
@@ -139,9 +144,9 @@ test-kernels: $(TEST_STAMP)
 	status=0; $(RUN) IPYTHONDIR=$$ipy PERTURB_SCALE=1e-13 $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  $(XDIST) $(NOTEBOOKS) $(NBVAL) || status=$$?; rm -rf $$ipy; exit $$status
 
-# The package as users install it: a wheel in a fresh venv, no -e (tests/test_wheel.py).
-test-wheel: $(TEST_STAMP)
-	$(RUN) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_wheel.py
+# The package as users install it (a wheel in a fresh venv, no -e), and a class graded at scale.
+test-slow: $(TEST_STAMP)
+	$(RUN) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) $(SLOW_TESTS)
 
 test-pythons: $(foreach v,$(PYTHONS),.venv-py$(v)/.installed)
 	@set -e; for v in $(PYTHONS); do \
