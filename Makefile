@@ -84,6 +84,9 @@ $(STAMP): requirements.txt pyproject.toml
 AVX512  := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes)
 KERNELS ?= Prescott Sandybridge Haswell $(if $(AVX512),SkylakeX)
 THREADS ?= 1 2
+# Workers x BLAS threads never exceed the cores: oversubscribed OpenBLAS threads spin, and a
+# 2-thread run with 2 workers on 2 cores took over 120 s for one of lesson 06's cells.
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
 # Simulated kernel: every Cholesky factor and SVD perturbed by 1e-13 (relative), deterministically,
 # through an IPython start-up file (copied to a scratch IPYTHONDIR, where IPython keeps its
 # history): catches outputs that a CPU we cannot run here would change.
@@ -135,9 +138,10 @@ test-all: test test-slow test-kernels test-pythons test-floors
 # Every lesson and solution, outputs compared, under each kernel x thread count, then perturbed.
 test-kernels: $(TEST_STAMP)
 	@set -e; for k in $(KERNELS); do for t in $(THREADS); do \
-	  echo "== notebooks: OPENBLAS_CORETYPE=$$k, $$t BLAS thread(s)"; \
+	  workers=$$(( $(NPROC) / t )); [ $$workers -ge 1 ] || workers=1; \
+	  echo "== notebooks: OPENBLAS_CORETYPE=$$k, $$t BLAS thread(s), $$workers worker(s)"; \
 	  PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_CORETYPE=$$k OPENBLAS_NUM_THREADS=$$t \
-	    $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) $(NOTEBOOKS) $(NBVAL); \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider -n $$workers --dist loadscope $(NOTEBOOKS) $(NBVAL); \
 	done; done; \
 	echo "== notebooks: every Cholesky factor and SVD perturbed by 1e-13"; \
 	ipy=$$(mktemp -d); mkdir -p $$ipy/profile_default/startup; cp $(PERTURB_STARTUP) $$ipy/profile_default/startup/; \
