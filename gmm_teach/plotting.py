@@ -18,13 +18,66 @@ from ._validation import as_float_array, check_finite, check_X
 from .em import e_step, log_joint
 from .gaussian import cholesky_factor
 
-# matplotlib's "tab10" colours, named here so figures never depend on rcParams.
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+# The course palette: Okabe & Ito (2008), "Color Universal Design", distinguishable under the
+# common colour-vision deficiencies. Black is kept for the mixture total, grey for data.
+# Order: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442")
+COLORS = PALETTE  # the name earlier lessons used
+INK = "#000000"   # totals, means, reference lines
+DATA_GREY = "#BBBBBB"  # histograms and un-coloured data
+# The second cue: wherever colour says "component k", the marker or line style says it too.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 
 
 def component_color(k: int) -> str:
-    return COLORS[k % len(COLORS)]
+    """Component k's colour in the course palette (cycles after 7)."""
+    return PALETTE[k % len(PALETTE)]
+
+
+def component_marker(k: int) -> str:
+    """Component k's marker: the cue that survives without colour."""
+    return MARKERS[k % len(MARKERS)]
+
+
+def component_linestyle(k: int):
+    """Component k's line style: the cue that survives without colour."""
+    return LINESTYLES[k % len(LINESTYLES)]
+
+
+def category_style(k: int, kind: str = "line") -> dict:
+    """Keyword arguments that mark category k twice (colour AND marker or line style).
+
+    ``ax.plot(x, y, **category_style(k))`` or ``ax.scatter(x, y, **category_style(k, "points"))``.
+    """
+    if kind == "line":
+        return {"color": component_color(k), "linestyle": component_linestyle(k)}
+    if kind == "points":
+        return {"color": component_color(k), "marker": component_marker(k)}
+    raise ValueError(f"kind must be 'line' or 'points', got {kind!r}")
+
+
+def show(fig=None, *, alt: str, caption: str) -> None:
+    """Display a figure with its text alternative and a visible one-line caption.
+
+    ``alt`` says what the figure shows and what to notice, for a reader who cannot see
+    it (stored as the image's ``alt`` metadata, so HTML exports and the website carry
+    it); ``caption`` is printed under the figure for everyone. The figure is closed,
+    so it is not displayed twice.
+    """
+    import io
+
+    from IPython.display import Image, Markdown, display
+
+    for name, text in (("alt", alt), ("caption", caption)):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{name} must be a non-empty sentence describing the figure, got {text!r}")
+    fig = plt.gcf() if fig is None else fig
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png", alt=alt.strip()))
+    display(Markdown(f"*{caption.strip()}*"))
 
 
 @dataclass(frozen=True)
