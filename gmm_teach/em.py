@@ -16,6 +16,7 @@ from ._validation import (
     check_gamma,
     check_int,
     check_n_components,
+    check_params,
     check_positive,
     check_settings,
     check_X,
@@ -35,14 +36,6 @@ class DegenerateCovarianceError(ValueError):
     """The M-step produced a covariance that is not positive definite."""
 
 
-def _check_params(p, D: int) -> GMMParams:
-    if not isinstance(p, GMMParams):
-        raise TypeError(f"p must be a GMMParams, got {type(p).__name__}")
-    if p.D != D:
-        raise ValueError(f"p has D={p.D} features but X has {D} columns")
-    return p
-
-
 # ---------------------------------------------------------------- E-step
 
 
@@ -59,7 +52,7 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
         log_pi = np.log(p.pi)  # (K,)
     out = np.empty((N, p.K), order="F")  # (N, K), column-major
@@ -241,7 +234,7 @@ def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar
     if isinstance(init, GMMParams):
         if init.K != K:
             raise ValueError(f"init has {init.K} components but K={K}")
-        return _check_params(init, D)
+        return check_params(init, D)
     rng = as_generator(seed)
     if init == "random":
         gamma = rng.uniform(size=(N, K))  # (N, K)
@@ -322,16 +315,30 @@ def run_em(X, K, expectation, maximization, *, init="kmeans++", covariance_type=
     """
     X = check_X(X)
     max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
+
+    def fit_once(rng):
+        p = initial_params(X, K, init, covariance_type, reg_covar, rng)  # checks K too
+        return em_loop(p, lambda q: expectation(X, q),
+                       lambda gamma: maximization(X, gamma, covariance_type, reg_covar), len(X), max_iter, tol)
+
+    best = best_of(fit_once, n_init, seed)
+    warn_if_collapsed(X, best.params, best.gamma, reg_covar)
+    return best
+
+
+def best_of(fit_once, n_init: int, seed) -> FitResult:
+    """The FitResult of fit_once(rng) with the highest final log-likelihood, over n_init starts.
+
+    The starts draw in turn from one generator, as_generator(seed); with n_init = 1 the
+    seed is passed on exactly as given. The first start wins a tie.
+    """
     n_init = check_int(n_init, "n_init", minimum=1)
-    rng = seed if n_init == 1 else as_generator(seed)  # n_init = 1: the seed exactly as given
+    rng = seed if n_init == 1 else as_generator(seed)
     best = None
     for _ in range(n_init):
-        p = initial_params(X, K, init, covariance_type, reg_covar, rng)  # checks K too
-        result = em_loop(p, lambda q: expectation(X, q),
-                         lambda gamma: maximization(X, gamma, covariance_type, reg_covar), len(X), max_iter, tol)
+        result = fit_once(rng)
         if best is None or result.log_likelihoods[-1] > best.log_likelihoods[-1]:
             best = result
-    warn_if_collapsed(X, best.params, best.gamma, reg_covar)
     return best
 
 

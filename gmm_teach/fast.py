@@ -32,6 +32,7 @@ from ._validation import (
     check_covariance_type,
     check_gamma,
     check_gamma_shape,
+    check_params,
     check_positive,
     check_X,
 )
@@ -39,7 +40,6 @@ from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
-    _check_params,
     run_em,
 )
 from .params import GMMParams
@@ -132,7 +132,7 @@ def e_step(X, p: GMMParams):
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     W, const, c = _whitening(p)
     gamma_kn = np.empty((p.K, N))  # (K, N); its transpose is the (N, K) result
     B = min(block_rows(p.K, D), N)

@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg
 
-from ._validation import as_float_array, check_covariance_type, check_finite, check_positive, check_settings
+from ._validation import (
+    as_float_array,
+    check_covariance_type,
+    check_finite,
+    check_params,
+    check_positive,
+    check_settings,
+)
 from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
-    _check_params,
     em_loop,
     initial_params,
     log_sum_exp,
@@ -135,7 +141,7 @@ def log_joint_missing(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     out = np.empty((N, p.K))  # (N, K)
     for rows, o in missing_patterns(X):
         for k in range(p.K):
@@ -174,7 +180,7 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     log_pxz, X_hat, covs = np.empty((N, p.K)), np.repeat(X[None], p.K, axis=0), []  # (N, K), (K, N, D)
     for rows, o in missing_patterns(X):
         for k in range(p.K):  # one Cholesky of Sigma_oo per pattern and component serves all three
