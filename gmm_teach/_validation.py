@@ -103,6 +103,26 @@ def check_params(p, D: int | None = None, name: str = "p"):
     return p
 
 
+def check_mean(mu, D: int, name: str = "mu") -> np.ndarray:
+    """A (D,) mean of finite numbers."""
+    mu = np.atleast_1d(as_float_array(mu, name))
+    if mu.shape != (D,):
+        raise ValueError(f"{name} must have shape (D,) = ({D},), got shape {mu.shape}")
+    check_finite(mu, name)
+    return mu
+
+
+def check_covariance(Sigma, D: int, name: str = "Sigma") -> np.ndarray:
+    """A (D, D) covariance; for D = 1 a single variance is accepted too."""
+    Sigma = as_float_array(Sigma, name)
+    if D == 1 and Sigma.size == 1:
+        Sigma = Sigma.reshape(1, 1)  # a variance
+    if Sigma.shape != (D, D):
+        raise ValueError(f"{name} must have shape (D, D) = ({D}, {D}), got shape {Sigma.shape}")
+    check_finite(Sigma, name)
+    return Sigma
+
+
 def check_n_components(K, N: int | None = None, name: str = "K") -> int:
     """Return K as an int after checking 1 <= K <= N."""
     if isinstance(K, bool) or not isinstance(K, numbers.Integral):

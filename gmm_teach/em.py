@@ -23,7 +23,7 @@ from ._validation import (
     warn,
 )
 from .covariance import COVARIANCE_ESTIMATORS
-from .gaussian import mahalanobis_sq
+from .gaussian import log_gaussian_cholesky
 from .kmeans import assign_step, kmeans, kmeans_plusplus
 from .params import GMMParams
 
@@ -44,7 +44,7 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
 
     Notes
     -----
-    The Gaussian's log-density is computed as in ``log_gaussian``, reusing the
+    The Gaussian's log-density is gaussian.log_gaussian_cholesky, with the
     Cholesky factors GMMParams checked on construction. Derived in notebooks/03.
     The array is column-major (notebooks/09): each component's column is one
     contiguous block of memory, so writing a column and summing across a row
@@ -57,9 +57,7 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
         log_pi = np.log(p.pi)  # (K,)
     out = np.empty((N, p.K), order="F")  # (N, K), column-major
     for k in range(p.K):
-        L = p.cholesky[k]  # (D, D)
-        log_det = 2.0 * np.sum(np.log(np.diag(L)))
-        out[:, k] = log_pi[k] - 0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, p.mu[k], L))
+        out[:, k] = log_pi[k] + log_gaussian_cholesky(X, p.mu[k], p.cholesky[k])
     return out
 
 
@@ -120,9 +118,23 @@ def e_step(X, p: GMMParams):
     Derived in notebooks/03.
     """
     log_pxz = log_joint(X, p)  # (N, K)
+    gamma, log_px = normalise(log_pxz)  # (N, K), (N,)
+    return gamma, float(np.sum(log_px))
+
+
+def normalise(log_pxz):
+    r"""gamma_nk = p(x_n, k) / p(x_n) = exp(log p(x_n, k) - log p(x_n)); returns gamma (N, K), log p(x_n) (N,).
+
+    Every E-step in the library (plain, semi-supervised, missing values) ends here.
+    """
     log_px = log_sum_exp(log_pxz)  # (N,)
     gamma = np.exp(log_pxz - log_px[:, None])  # (N, K)
-    return gamma, float(np.sum(log_px))
+    return gamma, log_px
+
+
+def soft_counts(gamma_sums) -> np.ndarray:
+    r"""N_k = sum_n gamma_nk + 10 eps: a component no point claims divides by a tiny number, not 0; (K,)."""
+    return gamma_sums + 10 * np.finfo(float).eps
 
 
 def elbo(X, p: GMMParams, q) -> float:
@@ -177,15 +189,16 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     gamma = check_gamma(gamma, X.shape[0])  # (N, K)
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
-    N_k = gamma.sum(axis=0) + 10 * np.finfo(float).eps  # (K,)
+    N_k = soft_counts(gamma.sum(axis=0))  # (K,)
     pi = N_k / N_k.sum()  # (K,)
     mu = (gamma.T @ X) / N_k[:, None]  # (K, D)
     Sigma = COVARIANCE_ESTIMATORS[covariance_type](X, gamma, N_k, mu, reg_covar)  # (K, D, D)
-    _check_not_collapsed(Sigma, N_k)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 
-def _check_not_collapsed(Sigma, N_k) -> None:
+def check_not_collapsed(Sigma, N_k) -> None:
+    """Raise DegenerateCovarianceError if some Sigma_k is not positive definite (no Cholesky factor)."""
     for k in range(Sigma.shape[0]):
         try:
             np.linalg.cholesky(Sigma[k])

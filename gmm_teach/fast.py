@@ -37,11 +37,8 @@ from ._validation import (
     check_X,
 )
 from .covariance import covariance_from_scatter
-from .em import (
-    FitResult,
-    _check_not_collapsed,
-    run_em,
-)
+from .em import FitResult, check_not_collapsed, run_em, soft_counts
+from .gaussian import log_gaussian_cholesky
 from .params import GMMParams
 
 # About 2 MiB of float64 per (K, D, B) block temporary. Measured on a 2-core machine
@@ -73,9 +70,10 @@ def _whitening(p: GMMParams):
     L_inv *= np.sqrt(0.5)  # the -1/2 of the exponent, folded in
     shift = np.einsum("kij,kj->ki", L_inv, p.mu - c)  # (K, D)
     W = np.concatenate([L_inv, -shift[:, :, None]], axis=2).reshape(K * D, D + 1)  # (K D, D + 1)
-    log_det = 2.0 * np.log(np.diagonal(p.cholesky, axis1=1, axis2=2)).sum(axis=1)  # (K,)
+    # the density at its own mean is its normaliser: log N(mu_k | mu_k, Sigma_k) = -(D log 2 pi + log|Sigma_k|) / 2
+    peak = [log_gaussian_cholesky(mu[None], mu, L)[0] for mu, L in zip(p.mu, p.cholesky, strict=True)]
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
-        const = np.log(p.pi) - 0.5 * (D * np.log(2 * np.pi) + log_det)  # (K,)
+        const = np.log(p.pi) + np.array(peak)  # (K,): log pi_k - (D log 2 pi + log|Sigma_k|) / 2
     return W, const, c
 
 
@@ -173,7 +171,7 @@ def _weighted_sums(X, gamma):
     return N_k, sum_x
 
 
-def _scatter(X, gamma, mu, diagonal_only: bool):
+def scatter(X, gamma, mu, diagonal_only: bool):
     """S_k = sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T, (K, D, D); or only its diagonal, (K, D).
 
     Centred ("two-pass") like covariance.py: mu is known before this pass.
@@ -224,12 +222,12 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     N_k, sum_x = sums
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
-    N_k += 10 * np.finfo(float).eps  # (K,)
+    N_k = soft_counts(N_k)  # (K,)
     pi = N_k / N_k.sum()  # (K,)
     mu = sum_x / N_k[:, None]  # (K, D)
-    S = _scatter(X, gamma, mu, diagonal_only=covariance_type in ("diag", "spherical"))
+    S = scatter(X, gamma, mu, diagonal_only=covariance_type in ("diag", "spherical"))
     Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
-    _check_not_collapsed(Sigma, N_k)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 

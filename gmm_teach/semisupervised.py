@@ -18,8 +18,8 @@ from .em import (
     em_loop,
     initial_params,
     log_joint,
-    log_sum_exp,
     m_step,
+    normalise,
     warn_if_collapsed,
 )
 from .params import GMMParams
@@ -103,8 +103,7 @@ def e_step_semisupervised(X, y_partial, p: GMMParams):
     log_pxz = log_joint(X, p)  # (N, K), checks X and p
     y_partial = check_labels(y_partial, *log_pxz.shape)
     labelled = y_partial != UNLABELLED  # (N,)
-    log_px = log_sum_exp(log_pxz)  # (N,)
-    gamma = np.exp(log_pxz - log_px[:, None])  # (N, K), in log space
+    gamma, log_px = normalise(log_pxz)  # (N, K), (N,)
     ll = np.sum(log_pxz[labelled, y_partial[labelled]]) + np.sum(log_px[~labelled])
     return clamp_labels(gamma, y_partial), float(ll)
 
