@@ -22,7 +22,7 @@ from ._validation import (
     check_X,
     warn,
 )
-from .covariance import COVARIANCE_ESTIMATORS
+from .covariance import covariance_from_scatter, scatter
 from .gaussian import log_gaussian_cholesky
 from .kmeans import assign_step, kmeans, kmeans_plusplus
 from .params import GMMParams
@@ -192,7 +192,8 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     N_k = soft_counts(gamma.sum(axis=0))  # (K,)
     pi = N_k / N_k.sum()  # (K,)
     mu = (gamma.T @ X) / N_k[:, None]  # (K, D)
-    Sigma = COVARIANCE_ESTIMATORS[covariance_type](X, gamma, N_k, mu, reg_covar)  # (K, D, D)
+    S = scatter(X, gamma, mu)  # (K, D, D): sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T
+    Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
     check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 

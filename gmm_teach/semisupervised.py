@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, check_gamma, check_n_components, check_settings, check_X
-from .covariance import COVARIANCE_ESTIMATORS
+from .covariance import covariance_from_scatter, scatter
 from .em import (
     FitResult,
     em_loop,
@@ -122,8 +122,8 @@ def initial_params_from_labels(X, y_partial, K: int, covariance_type="full", reg
         raise ValueError(f"init='labels' needs at least one labelled point of every class; y_partial has none "
                          f"of class(es) {absent}. Label some, or pass init='kmeans++'.")
     mu = np.stack([X[y_partial == k].mean(axis=0) for k in range(K)])  # (K, D)
-    everything = COVARIANCE_ESTIMATORS[covariance_type](  # one component holding all the data
-        X, np.ones((N, 1)), np.array([float(N)]), X.mean(axis=0, keepdims=True), reg_covar)  # (1, D, D)
+    S = scatter(X, np.ones((N, 1)), X.mean(axis=0, keepdims=True))  # (1, D, D): one component holding all the data
+    everything = covariance_from_scatter(S, np.array([float(N)]), covariance_type, reg_covar)  # (1, D, D)
     return GMMParams(np.full(K, 1.0 / K), mu, np.repeat(everything, K, axis=0), covariance_type)
 
 

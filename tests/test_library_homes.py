@@ -107,3 +107,34 @@ def test_beta_sigma_reject_non_positive(bad):
         beta_from_sigma(bad)
     with pytest.raises(ValueError, match="beta"):
         sigma_from_beta(bad)
+
+
+# ------------------------------------------------------------ one covariance path
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_covariance_from_scatter_is_the_m_step_estimator(data, covariance_type):
+    """The oracle: the weighted covariance written out with np.cov, per type."""
+    from gmm_teach.covariance import covariance_from_scatter, scatter
+
+    gamma = np.random.default_rng(1).dirichlet(np.ones(3), size=len(data))  # (N, 3)
+    N_k = gamma.sum(axis=0)
+    mu = (gamma.T @ data) / N_k[:, None]
+    Sigma = covariance_from_scatter(scatter(data, gamma, mu), N_k, covariance_type, reg_covar=0.0)
+    each = np.stack([np.cov(data.T, aweights=gamma[:, k], bias=True) for k in range(3)])  # (3, 2, 2)
+    expected = {"full": each,
+                "tied": np.repeat((np.tensordot(N_k, each, axes=1) / N_k.sum())[None], 3, axis=0),
+                "diag": each * np.eye(2),
+                "spherical": np.trace(each, axis1=1, axis2=2)[:, None, None] / 2 * np.eye(2)}[covariance_type]
+    np.testing.assert_allclose(Sigma, expected, rtol=1e-12)
+    diagonal_only = np.diagonal(scatter(data, gamma, mu), axis1=1, axis2=2)  # (K, D)
+    if covariance_type in ("diag", "spherical"):
+        np.testing.assert_allclose(covariance_from_scatter(diagonal_only, N_k, covariance_type, 0.0), Sigma)
+
+
+@pytest.mark.parametrize("bogus", ["bogus", "Full", None])
+def test_unknown_covariance_type_is_refused_not_guessed(bogus):
+    from gmm_teach.covariance import covariance_from_scatter
+
+    with pytest.raises(ValueError, match="covariance_type must be one of"):
+        covariance_from_scatter(np.ones((2, 3)), np.ones(2), bogus)
