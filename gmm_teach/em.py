@@ -365,14 +365,15 @@ def has_converged(ll_prev: float, ll: float, N: int, tol: float) -> bool:
     return abs(ll - ll_prev) / N < tol
 
 
-def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
+def em_loop(p: GMMParams, expectation, maximization, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
     r"""theta_{t+1} = M(E(theta_t)) until the mean log-likelihood rises by less than tol.
 
     Parameters
     ----------
     p : theta_0, the start.
-    e_step : theta -> (state, total log-likelihood of theta); for plain EM the state is gamma.
-    m_step : state -> the next theta.
+    expectation : theta -> (state, total log-likelihood of theta), the E-step; for
+        plain EM the state is gamma.
+    maximization : state -> the next theta, the M-step.
     N : number of points (tol is on the MEAN log-likelihood, as in scikit-learn).
     max_iter, tol : as in fit_gmm.
     gamma_of : state -> the responsibilities stored in the result.
@@ -380,14 +381,15 @@ def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gam
     Returns
     -------
     FitResult. One loop for every EM in the library (fast, semi-supervised, missing
-    values, streaming): each brings its own steps, all share this stopping rule.
+    values, streaming): each brings its own steps, all share this stopping rule,
+    ``has_converged``.
     """
     history, lls, converged, n_iter = [p], [], False, 0
     for it in range(1, max_iter + 1):
-        state, ll = e_step(p)  # log-likelihood of the current parameters
+        state, ll = expectation(p)  # log-likelihood of the current parameters
         lls.append(ll)
         try:
-            p = m_step(state)
+            p = maximization(state)
         except DegenerateCovarianceError as err:
             warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning)
             return FitResult(p, np.array(lls), history, False, n_iter, gamma_of(state))
@@ -396,7 +398,7 @@ def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gam
         if it > 1 and has_converged(lls[-2], lls[-1], N, tol):
             converged = True
             break
-    state, ll = e_step(p)
+    state, ll = expectation(p)
     lls.append(ll)
     return FitResult(p, np.array(lls), history, converged, n_iter, gamma_of(state))
 
