@@ -114,15 +114,8 @@ def _normalise_block(A) -> float:
 def e_step(X, p: GMMParams):
     r"""gamma_nk = p(z_n = k | x_n, theta), as em.e_step, block by block.
 
-    Parameters
-    ----------
-    X : (N, D) data.
-    p : current parameters.
-
-    Returns
-    -------
-    gamma : (N, K) responsibilities (column-major); each row sums to 1.
-    log_likelihood : float, the total sum_n log p(x_n | theta) at ``p``.
+    Takes X (N, D) and p, returns (gamma, total log-likelihood at p) as em.e_step
+    does; gamma (N, K) is column-major here.
 
     Notes
     -----
@@ -234,17 +227,8 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
 # ---------------------------------------------------------------- the loop
 
 
-def fit_gmm(
-    X,
-    K: int,
-    init="kmeans++",
-    covariance_type: str = "full",
-    max_iter: int = 100,
-    tol: float = 1e-3,
-    reg_covar: float = 1e-6,
-    seed=None,
-    n_init: int = 1,
-) -> FitResult:
+def fit_gmm(X, K: int, init="kmeans++", covariance_type: str = "full", max_iter: int = 100, tol: float = 1e-3,
+            reg_covar: float = 1e-6, seed=None, n_init: int = 1) -> FitResult:  # em.fit_gmm's (tests/test_fast.py)
     r"""EM as em.fit_gmm (same arguments, same result), with the fast e_step and m_step.
 
     Notes
