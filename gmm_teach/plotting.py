@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Ellipse
 
 from ._validation import as_float_array, check_finite, check_X
@@ -191,6 +192,19 @@ def responsibility_colors(gamma) -> np.ndarray:
     gamma = as_float_array(gamma, "gamma")
     palette = np.array([to_rgb(component_color(k)) for k in range(gamma.shape[1])])  # (K, 3)
     return np.clip(gamma @ palette, 0.0, 1.0)
+
+
+def marker_paths(labels) -> list:
+    """Each point's marker (component_marker of its label) as a Path: one scatter with mixed markers.
+
+    ``scatter.set_paths(marker_paths(gamma.argmax(axis=1)))`` gives every point the shape of its
+    hard label, the cue that survives when blended colours look alike (the widgets use it).
+    """
+    shapes = {}
+    for k in np.unique(labels):
+        style = MarkerStyle(component_marker(int(k)))
+        shapes[k] = style.get_path().transformed(style.get_transform())
+    return [shapes[k] for k in labels]
 
 
 def points_by_label(ax, X2, gamma, **kw) -> list:

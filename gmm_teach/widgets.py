@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, FancyArrow
 from matplotlib.ticker import AutoLocator, NullLocator
@@ -47,12 +48,26 @@ from PIL import Image as PILImage
 import gmm_teach as gt
 
 from ._validation import COVARIANCE_TYPES, check_n_components, check_X
-from .plotting import component_color, covariance_ellipse, responsibility_colors
+from .plotting import (
+    DATA_GREY,
+    INK,
+    PALETTE,
+    category_style,
+    component_color,
+    component_curve_style,
+    covariance_ellipse,
+    ellipse_style,
+    histogram_style,
+    marker_paths,
+    mean_style,
+    mixture_curve_style,
+    responsibility_colors,
+)
 
 __all__ = ["mixture_explorer", "em_stepper", "soft_kmeans_explorer", "ellipse_explorer", "choose_k"]
 
 DPI = 100  # figures are drawn at 1 pixel per 1/100 inch: sharp enough, fast to encode
-GREY = "#9a9a9a"
+GREY = "#767676"  # faint things (the previous step, EM's components): a grey with 4.5:1 on white
 INITS = ("kmeans++", "kmeans", "random_from_data", "random")
 MAX_ITERATIONS = 200  # the EM stepper's play button stops here at the latest
 EM_TOL = 1e-8  # the mixture explorer's EM answer: converged for real, not just roughly
@@ -168,8 +183,8 @@ class _Ellipses:
     def __init__(self, ax, n_std=(1.0, 2.0), color=None, zorder=3, **style):
         self.ax, self.n_std, self.color, self.zorder, self.style = ax, tuple(n_std), color, zorder, style
         self.patches = []  # patches[k][i]: component k's n_std[i] ellipse
-        (self.means,) = ax.plot([], [], ls="none", marker="x", color="k" if color is None else color,
-                                ms=8, mew=2, zorder=zorder + 1, animated=True)
+        (self.means,) = ax.plot([], [], animated=True, **{**mean_style(), "zorder": zorder + 1,
+                                                          **({} if color is None else {"color": color})})
 
     def _resize(self, K: int):
         while len(self.patches) > K:
@@ -177,10 +192,9 @@ class _Ellipses:
                 patch.remove()
         while len(self.patches) < K:
             k = len(self.patches)
-            color = component_color(k) if self.color is None else self.color
+            color = {} if self.color is None else {"edgecolor": self.color}
             row = [Ellipse((0, 0), 1, 1, angle=0.0, animated=True,
-                           **{"facecolor": "none", "edgecolor": color, "zorder": self.zorder,
-                              "ls": "-" if i == 0 else "--", **self.style})
+                           **{**ellipse_style(k, i), "zorder": self.zorder, **color, **self.style})
                    for i in range(len(self.n_std))]
             for patch in row:
                 self.ax.add_patch(patch)
@@ -198,14 +212,19 @@ class _Ellipses:
             mean, cov = params.mu[k, [i, j]], params.Sigma[k][np.ix_([i, j], [i, j])]
             for s, patch in zip(self.n_std, row, strict=True):
                 _place(patch, covariance_ellipse(mean, cov, s))
-                if "lw" not in self.style:  # heavier components get thicker lines
-                    patch.set_linewidth(1.2 + 3 * params.pi[k])
+                if "lw" not in self.style:  # heavier components get thicker lines, as in the figures
+                    patch.set_linewidth(ellipse_style(k, 0, params.pi[k])["lw"])
         self.means.set_data(params.mu[:, i], params.mu[:, j])
 
     def geometry(self):
         """(center, width, height, angle) of every drawn ellipse, for tests."""
         return [[(p.get_center(), p.get_width(), p.get_height(), p.get_angle()) for p in row]
                 for row in self.patches]
+
+
+def _mark_labels(scatter, labels):
+    """Each point in the marker of its hard label (the second cue), or all circles for None."""
+    scatter.set_paths(marker_paths(np.zeros(len(scatter.get_offsets()), dtype=int) if labels is None else labels))
 
 
 def _place(patch, g):
@@ -345,8 +364,9 @@ class Explorer(widgets.VBox):
         if not text:
             self.message.value = ""
             return
-        color, mark = ("#b00020", "&#9888;") if level == "error" else ("#8a5a00", "&#9888;")
-        self.message.value = (f"<div style='color:{color};line-height:1.3'>{mark} "
+        # The words say how bad it is (colour is not the only cue); black text, a bold label.
+        label = "Error:" if level == "error" else "Note:"
+        self.message.value = (f"<div role='alert' style='color:{INK};line-height:1.3'>&#9888; <b>{label}</b> "
                               f"{html.escape(text).replace('&lt;br&gt;', '<br>')}</div>")
 
 
@@ -392,15 +412,14 @@ class MixtureExplorer(Explorer):
         self._guarded(self._update, reraise=True)
 
     def _draw_static(self, ax, bins, xlabel):
-        heights, _, _ = ax.hist(self.X[:, 0], bins=_histogram_bins(self.X, bins), density=True,
-                                color="0.85", edgecolor="white", label="data")
+        heights, _, _ = ax.hist(self.X[:, 0], bins=_histogram_bins(self.X, bins), label="data", **histogram_style())
         self.ax = ax
-        self.component_lines = [ax.plot([], [], color=component_color(k), lw=2, ls="--", animated=True,
-                                        label=f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$")[0] for k in range(self.K)]
-        (self.mixture_line,) = ax.plot([], [], color="k", lw=2.5, label="your mixture $p(x)$", animated=True)
+        self.component_lines = [ax.plot([], [], animated=True, label=f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$",
+                                        **component_curve_style(k))[0] for k in range(self.K)]
+        (self.mixture_line,) = ax.plot([], [], label="your mixture $p(x)$", animated=True, **mixture_curve_style())
         self.em_component_lines = [ax.plot([], [], color=GREY, lw=1.2, ls="-.", animated=True)[0]
                                    for _ in range(self.K)]
-        (self.em_mixture_line,) = ax.plot([], [], color="#6a3d9a", lw=2.5, ls=":", label="_EM's mixture",
+        (self.em_mixture_line,) = ax.plot([], [], color=component_color(4), lw=2.5, ls=":", label="_EM's mixture",
                                           animated=True)
         ax.title.set_animated(True)
         ax.set_xlim(self.grid[0], self.grid[-1])
@@ -584,13 +603,13 @@ class EMStepper(Explorer):
         self.ax.title.set_animated(True)
         self.ghosts = _Ellipses(self.ax, n_std=(1.0,), color=GREY, zorder=2, lw=1.2, ls=":")
         self.ellipses = _Ellipses(self.ax)
-        (self.ll_line,) = self.ll_ax.plot([], [], marker="o", ms=4, color="k", animated=True)
+        (self.ll_line,) = self.ll_ax.plot([], [], marker="o", ms=4, color=INK, animated=True)
         self.ll_ax.set_xlabel("EM iteration (E-steps so far)")
         self.ll_ax.set_ylabel("mean log-likelihood per point")
         self.ll_ax.set_title("log-likelihood so far", fontsize=11)
         self.ll_ax.grid(alpha=0.3)
         self.no_ll_text = self.ll_ax.text(0.5, 0.5, "no E-step yet:\npress Step or play", ha="center", va="center",
-                                          transform=self.ll_ax.transAxes, color="0.5", animated=True)
+                                          transform=self.ll_ax.transAxes, color=GREY, animated=True)
 
     # ------------------------------------------------------------- state
     @property
@@ -662,8 +681,9 @@ class EMStepper(Explorer):
         while len(self.frames) <= self.play.value:
             self.frames.append(self._next(self.frames[-1]))
         f = self.frame
-        gray = np.tile([0.55, 0.55, 0.55], (len(self.X), 1))  # (N, 3) no responsibilities yet
+        gray = np.tile(to_rgb(GREY), (len(self.X), 1))  # (N, 3) no responsibilities yet
         self.scatter.set_facecolors(gray if f.gamma is None else responsibility_colors(f.gamma))
+        _mark_labels(self.scatter, None if f.gamma is None else f.gamma.argmax(axis=1))
         self.ellipses.update(f.params)
         self.ghosts.update(f.previous if f.kind == "M" else None)
         self._draw_log_likelihoods(f)
@@ -768,8 +788,8 @@ class SoftKMeansExplorer(Explorer):
         self.soft_scatter = self.soft_ax.scatter(self.X[:, 0], self.X[:, 1], **style)
         self.hard_scatter = self.hard_ax.scatter(self.X[:, 0], self.X[:, 1], **style)
         self.soft_ax.title.set_animated(True)
-        self.circles = _Ellipses(self.soft_ax, n_std=(1.0,), color="k", lw=1.2)
-        style = dict(marker="o", s=90, edgecolors="k", linewidths=1.5, zorder=5, animated=True)
+        self.circles = _Ellipses(self.soft_ax, n_std=(1.0,), color=INK, lw=1.2)
+        style = dict(marker="o", s=90, edgecolors=INK, linewidths=1.5, zorder=5, animated=True)
         self.soft_centers = self.soft_ax.scatter(np.empty(0), np.empty(0), **style)
         self.hard_centers = self.hard_ax.scatter(np.empty(0), np.empty(0), **style)
         for ax in (self.soft_ax, self.hard_ax):
@@ -786,10 +806,13 @@ class SoftKMeansExplorer(Explorer):
         self.soft, self.hard, self.beta = soft, hard, beta
         self.soft_scatter.set_facecolors(responsibility_colors(soft.responsibilities))
         self.hard_scatter.set_facecolors(responsibility_colors(np.eye(K)[hard.labels]))
+        _mark_labels(self.soft_scatter, soft.responsibilities.argmax(axis=1))
+        _mark_labels(self.hard_scatter, hard.labels)
         colors = responsibility_colors(np.eye(K))  # (K, 3) component k's colour
         for artist, centers in ((self.soft_centers, soft.centers), (self.hard_centers, hard.centers)):
             artist.set_offsets(centers[:, :2])
             artist.set_facecolors(colors)
+            _mark_labels(artist, np.arange(K))
         self.circles.update(self.equivalent_gmm)
         sigma = np.sqrt(self.equivalent_gmm.Sigma[0, 0, 0])
         self.soft_ax.set_title(f"soft k-means, β = {beta:.3g}  (σ = 1/√(2β) = {sigma:.3g})", fontsize=11)
@@ -866,24 +889,25 @@ class EllipseExplorer(Explorer):
     def _draw_static(self, limit):
         ax = self.ax
         self.mass = gt.prob_inside_ellipse(np.array(self.N_STD), D=2)  # (3,) 0.393, 0.865, 0.989
-        self.samples = ax.scatter([], [], s=4, color="0.6", alpha=0.5, linewidths=0, animated=True,
+        self.samples = ax.scatter([], [], s=4, color=GREY, alpha=0.5, linewidths=0, animated=True,
                                   label=f"{self.n_samples} samples")
         self.ellipses = []
         for s, mass, ls in zip(self.N_STD, self.mass, ("-", "--", ":"), strict=True):
-            patch = Ellipse((0, 0), 1, 1, angle=0.0, facecolor="none", edgecolor="#1f77b4", lw=2, ls=ls,
+            patch = Ellipse((0, 0), 1, 1, angle=0.0, facecolor="none", edgecolor=component_color(0), lw=2, ls=ls,
                             label=f"{s:.0f}σ ellipse: holds {mass:.1%}", animated=True)
             ax.add_patch(patch)
             self.ellipses.append(patch)
         self.arrows = [FancyArrow(0, 0, 1, 0, width=0.04, length_includes_head=True, head_width=0.22,
                                   color=c, zorder=5, label=label, animated=True)
-                       for c, label in (("#d62728", "√λ₁ v₁ (major axis)"), ("#2ca02c", "√λ₂ v₂ (minor axis)"))]
+                       for c, label in ((component_color(1), "√λ₁ v₁ (major axis)"),
+                                        (component_color(2), "√λ₂ v₂ (minor axis)"))]
         for arrow in self.arrows:
             ax.add_patch(arrow)
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-limit, limit)
         ax.set_aspect("equal")
-        ax.axhline(0, color="0.85", lw=0.8, zorder=0)
-        ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+        ax.axhline(0, color=DATA_GREY, lw=0.8, zorder=0)
+        ax.axvline(0, color=DATA_GREY, lw=0.8, zorder=0)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         # Below the axes, so the moving points never cover it (and it is drawn once, not on every update).
@@ -987,11 +1011,10 @@ class ChooseK(Explorer):
     def _draw_static(self, xlabel):
         ax = self.fit_ax
         if self.one_d:
-            heights, _, _ = ax.hist(self.X[:, 0], bins=_histogram_bins(self.X, None), density=True,
-                                    color="0.85", edgecolor="white")
+            heights, _, _ = ax.hist(self.X[:, 0], bins=_histogram_bins(self.X, None), **histogram_style())
             self.grid = np.linspace(*_padded_limits(self.X[:, 0], 0.1), 400)  # (G,)
             self.component_lines = []
-            (self.mixture_line,) = ax.plot([], [], color="k", lw=2.5, animated=True)
+            (self.mixture_line,) = ax.plot([], [], animated=True, **mixture_curve_style())
             ax.set_ylim(0, 1.6 * heights.max())
             ax.set_xlabel(xlabel or self.names[0])
         else:
@@ -1001,11 +1024,11 @@ class ChooseK(Explorer):
             ax.set_xlabel(self.names[0])
             ax.set_ylabel(self.names[1])
         sax = self.score_ax
-        (self.bic_line,) = sax.plot([], [], marker="o", color="#1f77b4", label="BIC")
-        (self.aic_line,) = sax.plot([], [], marker="s", color="#ff7f0e", label="AIC")
-        (self.best_marks,) = sax.plot([], [], ls="none", marker="*", ms=16, color="gold", mec="k", zorder=5,
+        (self.bic_line,) = sax.plot([], [], label="BIC", **{**category_style(0, "points"), "ls": "-"})
+        (self.aic_line,) = sax.plot([], [], label="AIC", **{**category_style(1, "points"), "ls": "--"})
+        (self.best_marks,) = sax.plot([], [], ls="none", marker="*", ms=16, color=PALETTE[6], mec=INK, zorder=5,
                                       label="lowest")
-        self.current_line = sax.axvline(1, color="k", lw=1.5, ls="--", label="current K", animated=True)
+        self.current_line = sax.axvline(1, color=INK, lw=1.5, ls="--", label="current K", animated=True)
         ax.title.set_animated(True)
         sax.set_xlabel("K (number of components)")
         sax.set_ylabel("score (lower is better)")
@@ -1053,6 +1076,7 @@ class ChooseK(Explorer):
             self._draw_1d(r.params)
         else:
             self.scatter.set_facecolors(responsibility_colors(r.gamma))
+            _mark_labels(self.scatter, r.gamma.argmax(axis=1))
             self.ellipses.update(r.params)
         self.current_line.set_xdata([self.K, self.K])
         P = gt.n_parameters(self.K, self.X.shape[1], self.covariance_type)
@@ -1068,8 +1092,7 @@ class ChooseK(Explorer):
         weighted = np.exp(gt.log_joint(self.grid, p))  # (G, K)
         while len(self.component_lines) < p.K:
             k = len(self.component_lines)
-            self.component_lines.append(self.fit_ax.plot([], [], color=component_color(k), lw=2, ls="--",
-                                                         animated=True)[0])
+            self.component_lines.append(self.fit_ax.plot([], [], animated=True, **component_curve_style(k))[0])
         for k, line in enumerate(self.component_lines):
             line.set_data(*((self.grid, weighted[:, k]) if k < p.K else ([], [])))
         self.mixture_line.set_data(self.grid, np.exp(gt.log_mixture_density(self.grid, p)))
