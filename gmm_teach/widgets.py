@@ -31,6 +31,7 @@ data behind them.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import warnings
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -279,19 +281,40 @@ def _swatch(k: int) -> str:
 # ====================================================================== the shared base
 
 
+LIVE = "<div role='status' aria-live='polite'>"
+
+
+class _Readout(widgets.HTML):
+    """The text readout of a widget's state: every value is wrapped in a polite live region,
+    so a screen reader may announce the new state after a change."""
+
+    @traitlets.validate("value")
+    def _live(self, proposal):
+        value = proposal["value"]
+        return value if not value or value.startswith(LIVE) else f"{LIVE}{value}</div>"
+
+
 class Explorer(widgets.VBox):
     """What every explorer shares: controls on top, a message line, the picture, a status line.
 
-    Callbacks go through ``_guarded``: an exception becomes a red message (and
-    the previous picture stays); warnings become an amber message.
+    Callbacks go through ``_guarded``: an exception becomes a message (and the
+    previous picture stays); warnings become a note.
+
+    Without a kernel (nbconvert HTML, GitHub, a saved notebook opened later) the
+    cell shows what ``_repr_mimebundle_`` stored beside the widget view: the
+    picture as ``image/png`` with ``summary()`` as its alt text, and ``summary()``
+    as ``text/plain`` instead of the widget's repr.
     """
+
+    SHOWS = "An interactive picture"  # what the picture shows, in words (each explorer says it)
 
     def __init__(self, picture: _Picture):
         super().__init__()
         self.picture = picture
         self.figure = picture.figure
         self.image = picture.image
-        self.status = widgets.HTML()
+        self.status = _Readout()
+        self.status.add_class("gt-status")
         self.message = widgets.HTML()
         self.message.add_class("gt-message")
         self.message.layout.display = "none"
@@ -337,6 +360,19 @@ class Explorer(widgets.VBox):
     def n_renders(self) -> int:
         """How many times the picture has been redrawn."""
         return self.picture.n_renders
+
+    # ------------------------------------------------------------- without a kernel
+    def summary(self) -> str:
+        """What the picture shows and the widget's state, in plain sentences (stable precision: nbval compares it)."""
+        return f"{self.SHOWS}."
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget view, plus a static picture with alt text and a sentence for viewers without a kernel."""
+        data = dict(super()._repr_mimebundle_(**kwargs) or {})
+        sentence = self.summary()
+        data["text/plain"] = sentence
+        data["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return data, {"image/png": {"alt": sentence}}
 
     # ------------------------------------------------------------- errors
     def _guarded(self, handler, reraise=False):
@@ -499,6 +535,18 @@ class MixtureExplorer(Explorer):
         if p is not None:
             title += f"   ·   EM: {self.em_result.log_likelihoods[-1]:,.1f}"
         self.ax.set_title(title, fontsize=11)
+
+    SHOWS = ("A histogram of the data with each weighted component of your guess (coloured, each in its own "
+             "line style) and their sum, the mixture density (black)")
+
+    def summary(self) -> str:
+        p = self.params
+        parts = [f"component {k + 1}: weight {p.pi[k]:.2f}, mean {p.mu[k, 0]:.1f}, sd {np.sqrt(p.Sigma[k, 0, 0]):.1f}"
+                 for k in range(self.K)]
+        text = f"{self.SHOWS}. Your guess: {'; '.join(parts)}; log-likelihood {self.log_likelihood:,.0f}."
+        if self.show_em and self.em_result is not None:
+            text += f" EM's answer (dotted) has log-likelihood {self.em_result.log_likelihoods[-1]:,.0f}."
+        return text
 
     def _describe(self):
         p = self.params
@@ -720,9 +768,21 @@ class EMStepper(Explorer):
             return f"iteration {f.iteration}, E-step: colour each point by γₙₖ = p(k | xₙ)"
         return f"iteration {f.iteration}, M-step: refit each Gaussian to its soft points (dotted: before)"
 
+    SHOWS = ("Left: the data, each point coloured by its responsibilities and shaped by its most likely "
+             "component, with each Gaussian's 1 and 2 sigma ellipses; right: the log-likelihood after each E-step")
+
+    def summary(self) -> str:
+        f, lls = self.frame, self.frame.log_likelihoods
+        state = f"frame {self.play.value} ({'start' if f.kind == 'start' else f.kind + '-step'}), {len(lls)} E-steps"
+        if lls:
+            state += f", mean log-likelihood per point {lls[-1] / len(self.X):.2f}"
+        return (f"{self.SHOWS}. EM on {self.dataset} with K = {self.params.K}, {self.covariance_type} covariances: "
+                f"{state}.")
+
     def _describe(self, f: Frame):
         lls = f.log_likelihoods
-        parts = [f"frame {self.play.value}: <b>{f.kind if f.kind != 'start' else 'start'}</b>",
+        parts = [f"{html.escape(self.dataset)}, K = {f.params.K}, {self.covariance_type}",
+                 f"frame {self.play.value}: <b>{f.kind if f.kind != 'start' else 'start'}</b>",
                  f"E-steps so far: {len(lls)}"]
         if lls:
             parts.append(f"log-likelihood {lls[-1]:,.2f} (mean {lls[-1] / len(self.X):.4f} per point)")
@@ -826,6 +886,15 @@ class SoftKMeansExplorer(Explorer):
         Sigma = np.repeat(np.eye(2)[None] / (2 * self.beta), K, axis=0)  # beta = 1 / (2 sigma^2)
         return gt.GMMParams(pi=np.full(K, 1 / K), mu=self.soft.centers[:, :2], Sigma=Sigma,
                             covariance_type="spherical")
+
+    SHOWS = ("Left: soft k-means, each point coloured by its responsibilities, with 1 sigma circles; right: "
+             "hard k-means; each point is shaped by its cluster")
+
+    def summary(self) -> str:
+        same = np.mean(self.soft.labels == self.hard.labels)
+        return (f"{self.SHOWS}. Stiffness beta = {self.beta:.3g}, K = {len(self.soft.centers)}: average certainty "
+                f"{self.soft.responsibilities.max(axis=1).mean():.2f}; {same:.0%} of the points get the same cluster "
+                "as hard k-means.")
 
     def _describe(self):
         r = self.soft.responsibilities  # (N, K)
@@ -948,6 +1017,16 @@ class EllipseExplorer(Explorer):
         lam, V = self.eigen
         for arrow, half_axis, v in zip(self.arrows, np.sqrt(lam), V.T, strict=True):
             arrow.set_data(x=self.mean[0], y=self.mean[1], dx=half_axis * v[0], dy=half_axis * v[1])
+
+    SHOWS = ("1000 samples of a 2-D Gaussian with its 1, 2 and 3 sigma ellipses (solid, dashed, dotted) and "
+             "arrows along its two eigenvectors")
+
+    def summary(self) -> str:
+        c, (lam, _) = self.controls, self.eigen
+        return (f"{self.SHOWS.replace('1000', str(self.n_samples))}. sigma_x = {c['sigma_x'].value:.2f}, "
+                f"sigma_y = {c['sigma_y'].value:.2f}, rho = {c['rho'].value:+.2f}: eigenvalues {lam[0]:.3f} and "
+                f"{lam[1]:.3f}, major axis at {self.geometry.angle:.0f} degrees; the ellipses hold "
+                f"{', '.join(f'{m:.1%}' for m in self.mass)} of the probability.")
 
     def _describe(self):
         S, (lam, V) = self.Sigma, self.eigen
@@ -1087,6 +1166,13 @@ class ChooseK(Explorer):
                              f" · EM {'converged' if r.converged else 'did NOT converge'} in {r.n_iter} iterations"
                              f" (best of {self.n_init} starts)")
         self.picture.render()
+
+    SHOWS = ("Left: the EM fit for the chosen K over the data; right: BIC (solid, circles) and AIC (dashed, "
+             "squares) against K, stars at their lowest, a dashed line at the chosen K")
+
+    def summary(self) -> str:
+        return (f"{self.SHOWS}. {self.covariance_type} covariances, K = {self.K}: BIC picks K = {self.best_bic_K}, "
+                f"AIC picks K = {self.best_aic_K}.")
 
     def _draw_1d(self, p):
         weighted = np.exp(gt.log_joint(self.grid, p))  # (G, K)
