@@ -27,6 +27,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from helpers import require
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "tests" / "browser" / "widgets_demo.ipynb"
@@ -36,15 +37,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 RUN_ALL_TIMEOUT_MS = 180_000
 CHANGE_TIMEOUT_MS = 20_000
-
-
-def _require(ok: bool, why: str):
-    """Skip when a browser tool is missing, except in CI, where that is a failure."""
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}; CI must run the browser test")
-    pytest.skip(why)
 
 
 def widget_notebooks() -> list[Path]:
@@ -113,7 +105,7 @@ def _stop(proc: subprocess.Popen):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A Jupyter server on 127.0.0.1 over a temporary copy of the notebooks; yields its base URL."""
-    _require(find_spec("jupyterlab") is not None, "jupyterlab is not installed")
+    require(find_spec("jupyterlab") is not None, "jupyterlab is not installed")
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     shutil.copytree(DEMO.parent, root / "browser")
@@ -143,8 +135,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    _require(find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    require(find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

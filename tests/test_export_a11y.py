@@ -21,6 +21,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from helpers import require
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,14 +38,6 @@ AUDIT = """async (tags) => {
 }"""
 
 
-def _require(ok: bool, why: str):
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}; CI must run the accessibility audit")
-    pytest.skip(why)
-
-
 def export(notebooks, out_dir: Path, course_config: bool = True) -> list[Path]:
     """Render notebooks to HTML in one nbconvert process, with the course config (etc/jupyter) or the default."""
     env = {**os.environ, "JUPYTER_CONFIG_PATH": str(REPO / "etc" / "jupyter") if course_config else ""}
@@ -56,9 +49,9 @@ def export(notebooks, out_dir: Path, course_config: bool = True) -> list[Path]:
 @pytest.fixture(scope="module")
 def audit():
     """audit(html_path) -> (axe violations, number of placeholder alts); one Chromium for the module."""
-    _require(find_spec("playwright") is not None, "playwright is not installed")
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    _require(AXE.exists(), "node_modules/axe-core is missing (npm ci)")
+    require(find_spec("playwright") is not None, "playwright is not installed")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    require(AXE.exists(), "node_modules/axe-core is missing (npm ci)")
     from playwright.sync_api import sync_playwright
 
     script = AXE.read_text()

@@ -75,13 +75,17 @@ class ChooseK(Explorer):
             set_data_limits(ax, self.X)
             ax.set_xlabel(self.names[0])
             ax.set_ylabel(self.names[1])
+        ax.title.set_animated(True)
+        self._draw_scores()
+
+    def _draw_scores(self):
+        """The right panel: BIC and AIC against K, their lowest points, the current K."""
         sax = self.score_ax
         (self.bic_line,) = sax.plot([], [], label="BIC", **{**category_style(0, "points"), "ls": "-"})
         (self.aic_line,) = sax.plot([], [], label="AIC", **{**category_style(1, "points"), "ls": "--"})
         (self.best_marks,) = sax.plot([], [], ls="none", marker="*", ms=16, color=PALETTE[6], mec=INK, zorder=5,
                                       label="lowest")
         self.current_line = sax.axvline(1, color=INK, lw=1.5, ls="--", label="current K", animated=True)
-        ax.title.set_animated(True)
         sax.set_xlabel("K (number of components)")
         sax.set_ylabel("score (lower is better)")
         sax.set_xticks(range(1, self.K_max + 1))
@@ -96,8 +100,7 @@ class ChooseK(Explorer):
         rng = np.random.default_rng(self.seed)
         fits = {}
         for K in range(1, self.K_max + 1):
-            runs = [gt.fit_gmm(self.X, K, covariance_type=covariance_type, seed=rng) for _ in range(self.n_init)]
-            fits[K] = max(runs, key=lambda r: r.log_likelihoods[-1])
+            fits[K] = gt.fit_gmm(self.X, K, covariance_type=covariance_type, seed=rng, n_init=self.n_init)
         self.fits, self.covariance_type = fits, covariance_type
         self.bics = np.array([gt.bic(self.X, fits[K].params) for K in fits])  # (K_max,)
         self.aics = np.array([gt.aic(self.X, fits[K].params) for K in fits])  # (K_max,)

@@ -8,6 +8,7 @@ from matplotlib.patches import Ellipse, FancyArrow
 
 import gmm_teach as gt
 
+from ..covariance import from_sd_rho
 from ..plotting import (
     DATA_GREY,
     component_color,
@@ -22,11 +23,7 @@ from ._base import (
     slider,
 )
 
-
-def covariance_matrix(sigma_x: float, sigma_y: float, rho: float) -> np.ndarray:
-    """Sigma = [[sigma_x^2, rho sigma_x sigma_y], [rho sigma_x sigma_y, sigma_y^2]]: the definition of rho."""
-    cov_xy = rho * sigma_x * sigma_y
-    return np.array([[sigma_x**2, cov_xy], [cov_xy, sigma_y**2]])  # (2, 2)
+covariance_matrix = from_sd_rho  # the name lessons used; the maths lives in gmm_teach.covariance
 
 
 class EllipseExplorer(Explorer):
@@ -85,8 +82,8 @@ class EllipseExplorer(Explorer):
 
     def _update(self):
         c = self.controls
-        Sigma = covariance_matrix(c["sigma_x"].value, c["sigma_y"].value, c["rho"].value)
         try:
+            Sigma = from_sd_rho(c["sigma_x"].value, c["sigma_y"].value, c["rho"].value)
             geometry = [covariance_ellipse(self.mean, Sigma, s) for s in self.N_STD]
         except ValueError as err:
             raise ValueError("Σ is not positive definite, so there is no ellipse: with σ = 0 or ρ = ±1 all "

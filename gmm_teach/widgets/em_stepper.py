@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -13,6 +14,7 @@ from matplotlib.ticker import AutoLocator, NullLocator
 import gmm_teach as gt
 
 from .._validation import COVARIANCE_TYPES
+from ..em import has_converged
 from ..plotting import (
     INK,
     responsibility_colors,
@@ -31,6 +33,7 @@ from ._base import (
     two_features,
 )
 
+STOP_TOL = inspect.signature(gt.fit_gmm).parameters["tol"].default  # fit_gmm's, 1e-3
 MAX_ITERATIONS = 200  # the EM stepper's play button stops here at the latest
 
 
@@ -131,9 +134,9 @@ class EMStepper(Explorer):
 
     @property
     def converged(self) -> bool:
-        """The last two E-steps' mean log-likelihoods differ by less than 1e-3 (fit_gmm's default tol)."""
+        """EM's stopping rule (gt.em.has_converged) with fit_gmm's default tol, on the last two E-steps."""
         lls = self.frame.log_likelihoods
-        return len(lls) > 1 and abs(lls[-1] - lls[-2]) / len(self.X) < 1e-3
+        return len(lls) > 1 and has_converged(lls[-2], lls[-1], len(self.X), STOP_TOL)
 
     # ------------------------------------------------------------- callbacks
     def _restart(self):
@@ -240,7 +243,7 @@ class EMStepper(Explorer):
         if len(lls) > 1:
             parts.append(f"change {(lls[-1] - lls[-2]) / len(self.X):+.2e} per point")
         if self.converged:
-            parts.append("<b>converged</b> (change &lt; 1e-3 per point)")
+            parts.append(f"<b>converged</b> (change &lt; {STOP_TOL:g} per point)")
         self.status.value = " · ".join(parts)
 
 

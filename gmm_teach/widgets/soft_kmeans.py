@@ -7,6 +7,7 @@ import numpy as np
 
 import gmm_teach as gt
 
+from ..kmeans import sigma_from_beta
 from ..plotting import (
     INK,
     responsibility_colors,
@@ -82,7 +83,7 @@ class SoftKMeansExplorer(Explorer):
             artist.set_facecolors(colors)
             mark_labels(artist, np.arange(K))
         self.circles.update(self.equivalent_gmm)
-        sigma = np.sqrt(self.equivalent_gmm.Sigma[0, 0, 0])
+        sigma = sigma_from_beta(beta)
         self.soft_ax.set_title(f"soft k-means, β = {beta:.3g}  (σ = 1/√(2β) = {sigma:.3g})", fontsize=11)
         self._describe()
         self.picture.render()
@@ -91,7 +92,7 @@ class SoftKMeansExplorer(Explorer):
     def equivalent_gmm(self):
         """The mixture soft k-means is EM for: equal weights, shared covariance I / (2 beta), its centres."""
         K = len(self.soft.centers)
-        Sigma = np.repeat(np.eye(2)[None] / (2 * self.beta), K, axis=0)  # beta = 1 / (2 sigma^2)
+        Sigma = np.repeat(np.eye(2)[None] * sigma_from_beta(self.beta) ** 2, K, axis=0)  # (K, 2, 2)
         return gt.GMMParams(pi=np.full(K, 1 / K), mu=self.soft.centers[:, :2], Sigma=Sigma,
                             covariance_type="spherical")
 
