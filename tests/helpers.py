@@ -56,3 +56,16 @@ def assert_rises_until_collapse(log_likelihoods, history, scale):
     n = healthy.index(False) if False in healthy else len(healthy)
     steps = np.diff(lls[:n])
     assert np.all(steps >= -1e-9 * np.abs(lls[: n - 1]).clip(min=1.0)), steps.min()
+
+
+def require(ok: bool, why: str):
+    """Skip when a browser tool (Chromium, Playwright, axe-core) is missing, except in CI, where that fails."""
+    import os
+
+    import pytest
+
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{why}; CI must run the browser tests")
+    pytest.skip(why)

@@ -27,6 +27,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from helpers import require
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "tests" / "browser" / "widgets_demo.ipynb"
@@ -36,15 +37,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 RUN_ALL_TIMEOUT_MS = 180_000
 CHANGE_TIMEOUT_MS = 20_000
-
-
-def _require(ok: bool, why: str):
-    """Skip when a browser tool is missing, except in CI, where that is a failure."""
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}; CI must run the browser test")
-    pytest.skip(why)
 
 
 def widget_notebooks() -> list[Path]:
@@ -113,7 +105,7 @@ def _stop(proc: subprocess.Popen):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A Jupyter server on 127.0.0.1 over a temporary copy of the notebooks; yields its base URL."""
-    _require(find_spec("jupyterlab") is not None, "jupyterlab is not installed")
+    require(find_spec("jupyterlab") is not None, "jupyterlab is not installed")
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     shutil.copytree(DEMO.parent, root / "browser")
@@ -143,8 +135,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    _require(find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    require(find_spec("playwright") is not None, "playwright is not installed (pip install playwright)")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -280,6 +272,33 @@ def _bad_setting_shows_a_message(page, widget, shots: Path):
     page.wait_for_function("el => !el.innerText.trim()", arg=message.element_handle(), timeout=CHANGE_TIMEOUT_MS)
 
 
+def _keyboard_reaches(page, widget, selector: str, max_tabs: int = 25) -> bool:
+    """From the widget's first focusable control, Tab (only the keyboard) until focus is on ``selector``."""
+    widget.locator("select, input, button, [role=slider]").first.focus()
+    for _ in range(max_tabs):
+        if widget.evaluate("(el, sel) => el.contains(document.activeElement) && document.activeElement.matches(sel)",
+                           selector):
+            return True
+        page.keyboard.press("Tab")
+    return False
+
+
+def _keyboard_drives(page, widget, shots: Path) -> dict:
+    """Tab to a slider, ArrowRight changes the picture; Tab to a button, Enter changes it. Returns what the
+    accessibility tree announces for the widget's controls (Chromium's aria snapshot), for the record."""
+    done = {}
+    for name, selector, key in (("slider", "[role=slider]", "ArrowRight"), ("button", "button.widget-button", "Enter")):
+        if not widget.locator(selector).count():
+            continue
+        assert _keyboard_reaches(page, widget, selector), f"{shots.name}: Tab never reaches a {name}"
+        old_src = _picture_src(widget)
+        page.keyboard.press(key)
+        _wait_for_new_picture(page, widget, old_src)
+        done[name] = key
+    (shots.parent / f"{shots.name}-aria.yaml").write_text(widget.aria_snapshot())
+    return done
+
+
 def cases():
     """Every lesson with widgets in JupyterLab; the demo (all five widgets) in JupyterLab and Notebook 7."""
     lessons = [p for p in widget_notebooks() if p != DEMO]
@@ -315,7 +334,7 @@ def test_widgets_in_the_browser(server, browser, notebook, frontend):
         page.screenshot(path=out / "00-after-run-all.png")
         assert _errors_on_page(page) == []
 
-        timings = {}
+        timings, keyboard = {}, {}
         widgets = page.locator(".gt-widget")
         for i in range(widgets.count()):
             widget = widgets.nth(i)
@@ -331,6 +350,8 @@ def test_widgets_in_the_browser(server, browser, notebook, frontend):
             if widget.locator(".widget-play").count():
                 _poke(page, widget, "play", shots, timings[kind])
             assert timings[kind], f"{kind} has neither a slider nor a button"
+            keyboard[kind] = _keyboard_drives(page, widget, shots)
+            assert keyboard[kind], f"{kind}: the keyboard drove nothing"
             if kind == "gt-mixture-explorer":
                 _bad_setting_shows_a_message(page, widget, shots)
             widget.screenshot(path=f"{shots}-after.png")
@@ -338,6 +359,7 @@ def test_widgets_in_the_browser(server, browser, notebook, frontend):
         assert _errors_on_page(page) == []
         assert console_errors == []
         (out / "timings-ms.json").write_text(json.dumps(timings, indent=2))
+        (out / "keyboard.json").write_text(json.dumps(keyboard, indent=2))
     finally:
         page.screenshot(path=out / "99-final.png")
         _shut_down_kernels(page)  # so kernels do not pile up over the notebooks
