@@ -34,7 +34,7 @@ How a set's checks are written (the style every exNN.py follows)
 This package imports every set explicitly below: a new set adds one import line.
 """
 
-from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10
+from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10, ex11
 from .engine import (
     STRICT_ENV,
     Case,
@@ -59,8 +59,9 @@ from .ex06 import *  # noqa: F403
 from .ex07 import *  # noqa: F403
 from .ex08 import *  # noqa: F403
 from .ex10 import *  # noqa: F403
+from .ex11 import *  # noqa: F403
 
-SETS = [ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10]
+SETS = [ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10, ex11]
 
 __all__ = ["STRICT_ENV", "Case", "CheckFailedError", "CheckResult", "Hint", "align_components", "compare_arrays",
            "fitted_params", "gmm_fit", "run_cases", "set_checks", "strict_mode", "try_it"]
