@@ -14,6 +14,7 @@ from importlib import import_module
 
 from . import adaptation, datasets, discriminant, online
 from .adaptation import map_adapt_means
+from .compare import confusion, match_labels, reorder, sort_by_mean
 from .covariance import COVARIANCE_ESTIMATORS
 from .discriminant import MixtureClassifier, fit_mda, mda_predict, mda_predict_proba
 from .em import (
@@ -78,6 +79,7 @@ __all__ = [
     "adaptation",
     "aic",
     "bic",
+    "confusion",
     "datasets",
     "discriminant",
     "e_step",
@@ -94,6 +96,7 @@ __all__ = [
     "log_joint",
     "log_likelihood",
     "log_mixture_density",
+    "match_labels",
     "m_step",
     "map_adapt_means",
     "mda_predict",
@@ -102,9 +105,11 @@ __all__ = [
     "one_hot",
     "online",
     "prob_inside_ellipse",
+    "reorder",
     "responsibilities",
     "sample_gaussian",
     "sample_mixture",
     "show_source",
+    "sort_by_mean",
     "soft_kmeans",
 ]
