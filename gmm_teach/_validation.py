@@ -8,6 +8,9 @@ instead of a NumPy traceback from deep inside the maths.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -92,6 +95,15 @@ def check_positive(value, name: str, allow_zero: bool = False) -> float:
     return value
 
 
+def check_correlation(rho, name: str = "rho") -> float:
+    """A correlation strictly between -1 and 1 (at +-1 the covariance is singular)."""
+    if isinstance(rho, bool) or not isinstance(rho, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {rho!r}")
+    if not -1.0 < float(rho) < 1.0:
+        raise ValueError(f"{name} must be a correlation strictly between -1 and 1, got {rho}")
+    return float(rho)
+
+
 def check_int(value, name: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number, got {value!r}")
@@ -133,3 +145,24 @@ def as_generator(seed, name: str = "seed") -> np.random.Generator:
     if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     raise TypeError(f"{name} must be None, an int or a numpy Generator, got {seed!r}")
+
+
+def check_settings(covariance_type, max_iter, tol, reg_covar):
+    """The EM loop's settings: (max_iter, tol, reg_covar) checked, covariance_type one of COVARIANCE_TYPES."""
+    check_covariance_type(covariance_type)
+    return (
+        check_int(max_iter, "max_iter", minimum=0),
+        check_positive(tol, "tol", allow_zero=True),
+        check_positive(reg_covar, "reg_covar", allow_zero=True),
+    )
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message: str, category) -> None:
+    """warnings.warn, pointed at the first line outside gmm_teach: the learner's call, however deep."""
+    frame, level = sys._getframe(1), 2  # level 2 = warn's caller
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
