@@ -14,6 +14,7 @@ from importlib import import_module
 
 from . import adaptation, datasets, discriminant, online
 from .adaptation import map_adapt_means
+from .compare import confusion, match_labels, reorder, sort_by_mean
 from .covariance import COVARIANCE_ESTIMATORS
 from .discriminant import MixtureClassifier, fit_mda, mda_predict, mda_predict_proba
 from .em import (
@@ -43,17 +44,28 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = ("plotting", "widgets", "checks", "fast", "streaming")
 
 
-def show_source(obj):
+def show_source(obj, docstring: str = "full"):
     """Show a library function's source in a notebook, syntax-highlighted (like ``obj??``).
 
     Returned as Markdown so the committed notebook shows the code too and nbval
-    compares plain text, not a highlighter's HTML.
+    compares plain text, not a highlighter's HTML. ``docstring="summary"`` keeps only
+    the docstring's first line (its equation), for lessons that derive the rest.
     """
+    import ast
     import inspect
 
     from IPython.display import Markdown
 
-    return Markdown("```python\n" + inspect.getsource(obj).rstrip() + "\n```")
+    if docstring not in ("full", "summary"):
+        raise ValueError(f"docstring must be 'full' or 'summary', got {docstring!r}")
+    lines = inspect.getsource(obj).rstrip().splitlines()
+    body = ast.parse("\n".join(lines)).body[0].body
+    if docstring == "summary" and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        first, last = body[0].lineno - 1, body[0].end_lineno  # the docstring's lines (0-based, end excl.)
+        indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+        summary = body[0].value.value.strip().splitlines()[0]
+        lines[first:last] = [f'{indent}"""{summary}"""']
+    return Markdown("```python\n" + "\n".join(lines) + "\n```")
 
 
 def __getattr__(name):
@@ -78,6 +90,7 @@ __all__ = [
     "adaptation",
     "aic",
     "bic",
+    "confusion",
     "datasets",
     "discriminant",
     "e_step",
@@ -94,6 +107,7 @@ __all__ = [
     "log_joint",
     "log_likelihood",
     "log_mixture_density",
+    "match_labels",
     "m_step",
     "map_adapt_means",
     "mda_predict",
@@ -102,9 +116,11 @@ __all__ = [
     "one_hot",
     "online",
     "prob_inside_ellipse",
+    "reorder",
     "responsibilities",
     "sample_gaussian",
     "sample_mixture",
     "show_source",
+    "sort_by_mean",
     "soft_kmeans",
 ]

@@ -311,3 +311,37 @@ def plot_log_likelihood(log_likelihoods, *, ax=None, n_samples=None, **kwargs):
     ax.set_xlabel("EM iteration")
     ax.set_ylabel("mean log-likelihood per point" if n_samples is not None else "log-likelihood")
     return line
+
+
+# ---- figures for lessons 00–04
+
+
+def category_colors(labels, perm=None) -> list:
+    """colour_n = component_color(perm[labels_n]): one palette colour per point, by its category.
+
+    ``perm`` (e.g. from ``gt.match_labels``) renames found labels so that a cluster gets the
+    colour of the true group it matches; without it, label k gets colour k.
+    """
+    labels = np.asarray(labels)
+    perm = np.arange(labels.max() + 1) if perm is None else np.asarray(perm)
+    return [component_color(k) for k in perm[labels]]
+
+
+def scatter_categories(X, labels, perm=None, *, ax=None, names=None, **kwargs) -> list:
+    """Points of category k in component_color(k) AND component_marker(k) (the second cue).
+
+    X is (N, 2); ``labels`` (N,) are renamed through ``perm`` first (see ``category_colors``);
+    ``names[k]`` labels category k in a legend. Returns one PathCollection per category shown.
+    """
+    X2 = check_X(X)[:, :2]
+    labels = np.asarray(labels)
+    perm = np.arange(labels.max() + 1) if perm is None else np.asarray(perm)
+    shown = perm[labels]  # (N,) the category each point is drawn as
+    ax = plt.gca() if ax is None else ax
+    kwargs = {"s": 10, "alpha": 0.8, "linewidths": 0, **kwargs}
+    drawn = []
+    for k in np.unique(shown):
+        label = names[k] if names is not None else None
+        drawn.append(ax.scatter(*X2[shown == k].T, color=component_color(k), marker=component_marker(k),
+                                label=label, **kwargs))
+    return drawn

@@ -118,3 +118,12 @@ def test_show_source_gives_the_real_source_as_markdown():
     md = gt.show_source(gt.e_step)
     assert md.data.startswith("```python\ndef e_step(") and md.data.endswith("\n```")
     assert inspect.getsource(gt.e_step).strip() in md.data
+
+
+def test_show_source_summary_keeps_only_the_equation_line():
+    full, short = gt.show_source(gt.e_step).data, gt.show_source(gt.e_step, docstring="summary").data
+    summary = gt.e_step.__doc__.strip().splitlines()[0]
+    assert f'"""{summary}"""' in short and "Parameters" in full and "Parameters" not in short
+    assert short.splitlines()[-2] == full.splitlines()[-2]  # the code itself is untouched
+    with pytest.raises(ValueError, match="docstring"):
+        gt.show_source(gt.e_step, docstring="none")

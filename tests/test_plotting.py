@@ -171,3 +171,15 @@ def test_gmm_ellipses_use_the_shared_style():
         assert matplotlib.colors.to_hex(patch.get_edgecolor()) == style["edgecolor"].lower()
     assert patches[0].get_linestyle() != patches[1].get_linestyle()  # inner solid, outer dashed
     plt.close(fig)
+
+
+def test_scatter_categories_gives_each_category_a_colour_and_a_marker():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    labels = np.array([0, 1, 1, 2])
+    perm = np.array([2, 0, 1])  # found label k is drawn as category perm[k]
+    fig, ax = plt.subplots()
+    drawn = gt.plotting.scatter_categories(X, labels, perm, ax=ax, names=["a", "b", "c"])
+    assert [d.get_label() for d in drawn] == ["a", "b", "c"]
+    assert [len(d.get_offsets()) for d in drawn] == [2, 1, 1]  # category 0 = found label 1 (two points)
+    assert gt.plotting.category_colors(labels, perm) == [gt.plotting.component_color(k) for k in (2, 0, 0, 1)]
+    plt.close(fig)
