@@ -2,6 +2,7 @@
 unanswered questions say so, nothing ever raises in self-study, everything raises in strict mode."""
 
 import ast
+import os
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
@@ -176,3 +177,22 @@ def test_first_hint_that_applies_wins(capsys):
     assert capsys.readouterr().out.endswith("Hint: second\n")
     assert not checks.run_cases("q", lambda: 0, cases, hints)
     assert "Hint" not in capsys.readouterr().out
+
+
+def test_strict_is_scoped_to_a_block_and_leaves_the_environment_alone(monkeypatch):
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+    with checks.strict():
+        assert checks.strict_mode()
+        with pytest.raises(checks.CheckFailedError, match="expected a function"):
+            checks.posterior(42)
+        with checks.strict(False):
+            assert not checks.strict_mode()
+        assert checks.strict_mode()
+    assert not checks.strict_mode()
+    with pytest.raises(RuntimeError), checks.strict():
+        raise RuntimeError("a failing graded cell")
+    assert not checks.strict_mode() and checks.STRICT_ENV not in os.environ
+    monkeypatch.setenv(checks.STRICT_ENV, "1")  # nbgrader's way still works, and strict(False) overrides it
+    assert checks.strict_mode()
+    with checks.strict(False):
+        assert not checks.strict_mode()

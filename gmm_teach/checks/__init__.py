@@ -5,9 +5,10 @@ library, and prints one line: ✅, or ❌ with what was expected, what came back
 a hint for the usual mistake. In self-study a check never raises, so an exercise
 notebook runs top to bottom before anything is solved. Under the instructor's
 strict mode (environment variable GMM_TEACH_STRICT=1, which the course's
-nbgrader_config.py sets for nbgrader) the same failure raises CheckFailedError, so
-nbgrader scores the cell 0. Every check returns a CheckResult, true when the answer
-passed; it shows nothing in a notebook (the printed line is the feedback).
+nbgrader_config.py sets for nbgrader; ``with checks.strict():`` for one block) the
+same failure raises CheckFailedError, so nbgrader scores the cell 0. Every check
+returns a CheckResult, true when the answer passed; it shows nothing in a notebook
+(the printed line is the feedback).
 
 How a set's checks are written (the style every exNN.py follows)
 ----------------------------------------------------------------
@@ -47,6 +48,7 @@ from .engine import (
     gmm_fit,
     run_cases,
     set_checks,
+    strict,
     strict_mode,
     try_it,
 )
@@ -63,5 +65,5 @@ from .ex10 import *  # noqa: F403
 SETS = [ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10]
 
 __all__ = ["STRICT_ENV", "Case", "CheckFailedError", "CheckResult", "Hint", "align_components", "compare_arrays",
-           "fitted_params", "gmm_fit", "run_cases", "set_checks", "strict_mode", "try_it"]
+           "fitted_params", "gmm_fit", "run_cases", "set_checks", "strict", "strict_mode", "try_it"]
 __all__ += [name for module in SETS for name in module.__all__]
