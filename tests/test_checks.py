@@ -162,6 +162,13 @@ def test_hint_says_its_text_naming_the_case_and_never_raises():
     assert small.text_for(9, case) is None
     assert small.text_for("not a number", case) is None  # a predicate that raises: not this mistake
     assert checks.Hint(lambda got, c: np.ones(2), "x").text_for(0, case) is None  # ambiguous truth value
+
+    @checks.hint("min_area is {case.args[1]}")
+    def too_small(got, case) -> bool:
+        return got < case.args[1]
+
+    assert isinstance(too_small, checks.Hint) and too_small(3, case) and not too_small(8, case)
+    assert too_small.text_for(3, case) == "min_area is 7"
     with pytest.raises(ValueError, match="literal brace"):
         checks.Hint(lambda got, c: True, "Sigma^{-1}")
     with pytest.raises(TypeError, match="when must be a predicate"):

@@ -98,6 +98,10 @@ class Hint:
         if any(name.split(".")[0].split("[")[0] != "case" for name in fields):
             raise ValueError(f"Hint: say may only name {{case...}}; write a literal brace twice: {self.say!r}")
 
+    def __call__(self, got, case: Case) -> bool:
+        """The predicate itself: is ``got`` this mistake?"""
+        return self.when(got, case)
+
     def text_for(self, got, case: Case) -> str | None:
         """The hint's text when the mistake is recognised in ``got``, else None."""
         try:
@@ -105,6 +109,17 @@ class Hint:
         except Exception:  # a malformed answer is not this mistake
             return None
         return self.say.format(case=case) if recognised else None
+
+
+def hint(say: str):
+    """Decorator: the predicate below recognises a typical mistake, and ``say`` is what the learner reads.
+
+    ``@hint("you forgot the weights ...")`` over ``def forgot_weights(got, case) -> bool`` makes
+    ``forgot_weights`` the Hint(forgot_weights, "you forgot the weights ..."); list it in run_cases.
+    """
+    def make(when: Callable) -> Hint:
+        return Hint(when, say)
+    return make
 
 
 # ---------------------------------------------------------------- running a check
