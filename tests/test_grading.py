@@ -367,3 +367,27 @@ def test_grader_command_puts_its_tools_on_path_for_the_run_only(monkeypatch):
     with tools_beside_python():
         assert os.environ["PATH"] == f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin"
     assert os.environ["PATH"] == "/usr/bin:/bin"
+
+
+def test_sandbox_makes_a_linked_environment_again_inside_a_masked_checkout(monkeypatch):
+    """A checkout whose .venv is a link to a shared environment: the masked checkout is emptied,
+    the link is made again, so the runner's Python starts, and the solutions stay hidden."""
+    from gmm_grading import sandbox
+    bwrap = bubblewrap()
+    if not bwrap:
+        pytest.fail("bubblewrap is needed to test sandboxed grading (apt install bubblewrap)")
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as clone:
+        shared, checkout = Path(clone, "shared-env"), Path(clone, "checkout")
+        (shared / "bin").mkdir(parents=True)
+        (shared / "bin" / "marker.txt").write_text("python lives here\n")
+        (checkout / "solutions").mkdir(parents=True)
+        (checkout / "solutions" / "answers.txt").write_text("model answers")
+        (checkout / ".venv").symlink_to(shared)
+        monkeypatch.setattr(sys, "executable", str(checkout / ".venv" / "bin" / "marker.txt"))
+        with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as scratch:
+            command = sandbox.runner_command(bwrap, Path(scratch), [checkout], (0, 1))
+            shell = [*command[:-6], "/bin/sh", "-c",
+                     f"cat {sys.executable}; cat {checkout / 'solutions' / 'answers.txt'} || echo hidden"]
+            run = subprocess.run(shell, capture_output=True, text=True, timeout=60)
+    assert run.stdout.split("\n")[:2] == ["python lives here", "hidden"], (run.stdout, run.stderr)
