@@ -19,10 +19,18 @@ import pytest
 from exercise_tools import ROOT as REPO
 from exercise_tools import SOLUTIONS, submission
 
+from gmm_grading.cli import tools_beside_python
 from gmm_grading.sandbox import bubblewrap
 
 SET = "ex01"
 FULL = {"q1_check": 2.0, "q2_check": 2.0, "q3_check": 2.0, "q4_check": 3.0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def alembic_on_path():
+    """nbgrader's Gradebook runs `alembic` by name, in gmm-grade and in these tests: beside this Python."""
+    with tools_beside_python():
+        yield
 
 
 def code_cell(source):
@@ -178,7 +186,6 @@ def gradebook_scores(course: Path) -> dict:
 def graded(tmp_path_factory):
     if not bubblewrap():
         pytest.fail("bubblewrap is needed to test sandboxed grading (apt install bubblewrap; .ci/run installs it)")
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     # Outside /tmp (which the sandbox replaces as a whole), like a real course folder; one per run,
     # so concurrent test runs cannot trample each other.
     (REPO / "test-artifacts").mkdir(exist_ok=True)
@@ -258,7 +265,6 @@ def test_autograded_notebooks_for_formgrader(graded):
 
 
 def test_weak_isolation_says_so_and_restores_the_gradebook(tmp_path):
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     shutil.copytree(SOLUTIONS / SET, tmp_path / "solutions" / SET)
     gradebook = tmp_path / "gradebook.db"
     attack = f"import os\ntry:\n    os.remove({str(gradebook)!r})\nexcept Exception:\n    pass\n"
