@@ -12,6 +12,7 @@ apply, and the grader says so loudly.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import signal
@@ -90,7 +91,17 @@ def _mask_arguments(masked: list[Path]) -> list[str]:
     for path in _shown_again():
         if _is_inside(path, tmp) or any(_is_inside(path, f) for f in folders):
             args += ["--ro-bind", str(path), str(path)]
-    return args
+    return args + _links_again([tmp, *folders])
+
+
+def _links_again(folders: list[Path]) -> list[str]:
+    """bwrap arguments that make again the symlinks on the way to this Python inside emptied folders
+    (a checkout whose .venv is a link to a shared environment): the runner starts as sys.executable."""
+    python = Path(sys.executable).absolute()
+    link = next((p for p in [*reversed(python.parents), python] if p.is_symlink()), None)  # the rest lies behind it
+    if link is None or not any(_is_inside(link, f) for f in folders):
+        return []
+    return ["--symlink", os.readlink(link), str(link)]
 
 
 def runner_env(scratch: Path) -> dict:

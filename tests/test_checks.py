@@ -2,6 +2,7 @@
 unanswered questions say so, nothing ever raises in self-study, everything raises in strict mode."""
 
 import ast
+import os
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
@@ -161,6 +162,13 @@ def test_hint_says_its_text_naming_the_case_and_never_raises():
     assert small.text_for(9, case) is None
     assert small.text_for("not a number", case) is None  # a predicate that raises: not this mistake
     assert checks.Hint(lambda got, c: np.ones(2), "x").text_for(0, case) is None  # ambiguous truth value
+
+    @checks.hint("min_area is {case.args[1]}")
+    def too_small(got, case) -> bool:
+        return got < case.args[1]
+
+    assert isinstance(too_small, checks.Hint) and too_small(3, case) and not too_small(8, case)
+    assert too_small.text_for(3, case) == "min_area is 7"
     with pytest.raises(ValueError, match="literal brace"):
         checks.Hint(lambda got, c: True, "Sigma^{-1}")
     with pytest.raises(TypeError, match="when must be a predicate"):
@@ -176,3 +184,22 @@ def test_first_hint_that_applies_wins(capsys):
     assert capsys.readouterr().out.endswith("Hint: second\n")
     assert not checks.run_cases("q", lambda: 0, cases, hints)
     assert "Hint" not in capsys.readouterr().out
+
+
+def test_strict_is_scoped_to_a_block_and_leaves_the_environment_alone(monkeypatch):
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+    with checks.strict():
+        assert checks.strict_mode()
+        with pytest.raises(checks.CheckFailedError, match="expected a function"):
+            checks.posterior(42)
+        with checks.strict(False):
+            assert not checks.strict_mode()
+        assert checks.strict_mode()
+    assert not checks.strict_mode()
+    with pytest.raises(RuntimeError), checks.strict():
+        raise RuntimeError("a failing graded cell")
+    assert not checks.strict_mode() and checks.STRICT_ENV not in os.environ
+    monkeypatch.setenv(checks.STRICT_ENV, "1")  # nbgrader's way still works, and strict(False) overrides it
+    assert checks.strict_mode()
+    with checks.strict(False):
+        assert not checks.strict_mode()

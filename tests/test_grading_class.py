@@ -23,6 +23,7 @@ from mistakes.ex01 import GRADED
 from test_grading import FULL, LOOP, SET, edit_graded, gradebook_scores, read_csv, write_submissions
 
 from gmm_grading import collect, export
+from gmm_grading.cli import tools_beside_python
 from gmm_grading.feedback import plain_words
 from gmm_grading.gradebook import ensure_assignment
 from gmm_grading.judge import CellResult
@@ -63,6 +64,13 @@ def command(course: Path, *extra) -> list:
 
 def grade(course: Path, *extra) -> subprocess.CompletedProcess:
     return subprocess.run(command(course, *extra), cwd=course, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def alembic_on_path():
+    """nbgrader's Gradebook runs `alembic` by name, in gmm-grade and in these tests: beside this Python."""
+    with tools_beside_python():
+        yield
 
 
 def class_of_four(course: Path) -> None:

@@ -1,16 +1,19 @@
 """The checking engine: run a learner's function on cases, compare, report one ✅/❌ line.
 
 In self-study a failing check prints and returns a false CheckResult; in strict mode
-(GMM_TEACH_STRICT=1, set for nbgrader by nbgrader_config.py) it raises CheckFailedError.
+(GMM_TEACH_STRICT=1, set for nbgrader by nbgrader_config.py, or ``with strict():`` for
+one block, as the batch grader does) it raises CheckFailedError.
 A typical mistake is a Hint: a named predicate ``when(got, case)`` and what to ``say``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import string
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,9 +44,24 @@ class CheckResult:
         pass  # the ✅/❌ line already said it
 
 
+_STRICT: ContextVar = ContextVar("gmm_teach_strict_checks", default=None)  # set by strict(), for a block
+
+
 def strict_mode() -> bool:
-    """True when checks should raise instead of print (set GMM_TEACH_STRICT=1)."""
+    """True when checks should raise instead of print: inside ``with strict():``, or GMM_TEACH_STRICT=1."""
+    if _STRICT.get() is not None:
+        return _STRICT.get()
     return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@contextlib.contextmanager
+def strict(on: bool = True):
+    """Checks raise CheckFailedError (``on``) or print, for this block only; the process environment is untouched."""
+    token = _STRICT.set(bool(on))
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
 
 
 # ---------------------------------------------------------------- cases and hints
@@ -80,6 +98,10 @@ class Hint:
         if any(name.split(".")[0].split("[")[0] != "case" for name in fields):
             raise ValueError(f"Hint: say may only name {{case...}}; write a literal brace twice: {self.say!r}")
 
+    def __call__(self, got, case: Case) -> bool:
+        """The predicate itself: is ``got`` this mistake?"""
+        return self.when(got, case)
+
     def text_for(self, got, case: Case) -> str | None:
         """The hint's text when the mistake is recognised in ``got``, else None."""
         try:
@@ -87,6 +109,17 @@ class Hint:
         except Exception:  # a malformed answer is not this mistake
             return None
         return self.say.format(case=case) if recognised else None
+
+
+def hint(say: str):
+    """Decorator: the predicate below recognises a typical mistake, and ``say`` is what the learner reads.
+
+    ``@hint("you forgot the weights ...")`` over ``def forgot_weights(got, case) -> bool`` makes
+    ``forgot_weights`` the Hint(forgot_weights, "you forgot the weights ..."); list it in run_cases.
+    """
+    def make(when: Callable) -> Hint:
+        return Hint(when, say)
+    return make
 
 
 # ---------------------------------------------------------------- running a check

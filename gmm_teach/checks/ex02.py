@@ -6,8 +6,8 @@ import numpy as np
 
 from ..kmeans import assign_step as _assign_step
 from ..kmeans import soft_assign as _soft_assign
-from .engine import Case, CheckResult, Hint, check, run_cases
-from .fixtures import anisotropic_2d, close, fmt, has_nan
+from .engine import Case, CheckResult, Hint, check, hint, run_cases
+from .fixtures import anisotropic_2d, close, fmt, nan_in_answer
 
 __all__ = ["assign_clusters", "update_centers", "kmeans_plusplus", "soft_assign"]
 
@@ -17,19 +17,18 @@ def _blobs_small(seed=3):
     return X
 
 
+@hint("return one label per point, shape (N,): take argmin over the centres (axis=1)")
 def labels_not_one_per_point(got, case) -> bool:
     return np.shape(got) != (len(case.args[0]),)
 
 
+@hint("you picked the farthest centre: use argmin, not argmax")
 def picked_farthest(got, case) -> bool:
     X, centers = case.args
     return close(got, np.argmax(((X[:, None] - centers[None]) ** 2).sum(-1), axis=1))
 
 
-ASSIGN_CLUSTERS_HINTS = [
-    Hint(labels_not_one_per_point, "return one label per point, shape (N,): take argmin over the centres (axis=1)"),
-    Hint(picked_farthest, "you picked the farthest centre: use argmin, not argmax"),
-]
+ASSIGN_CLUSTERS_HINTS = [labels_not_one_per_point, picked_farthest]
 
 
 @check
@@ -47,20 +46,19 @@ def _means_ref(X, labels, K):
     return np.array([X[labels == k].mean(axis=0) for k in range(K)])
 
 
+@hint("you summed the points: divide by how many there are in each cluster")
 def summed_not_averaged(got, case) -> bool:
     X, labels, K = case.args
     return close(got, np.array([X[labels == k].sum(0) for k in range(K)]))
 
 
+@hint("return one centre per row, shape ({case.args[2]}, D)")
 def centres_as_columns(got, case) -> bool:
     X, _, K = case.args
     return np.shape(got) == (np.shape(X)[1], K)
 
 
-UPDATE_CENTERS_HINTS = [
-    Hint(summed_not_averaged, "you summed the points: divide by how many there are in each cluster"),
-    Hint(centres_as_columns, "return one centre per row, shape ({case.args[2]}, D)"),
-]
+UPDATE_CENTERS_HINTS = [summed_not_averaged, centres_as_columns]
 
 
 @check
@@ -100,14 +98,13 @@ def _kmeanspp_problem(got, case) -> str | None:
     return None
 
 
+@hint("the first centre is uniform, but later ones must favour far points: p(x) = D(x)^2 / sum D^2, where D is the "
+      "distance to the NEAREST chosen centre")
 def not_weighted_by_distance(got, case) -> bool:
     return "frequencies" in (_kmeanspp_problem(got, case) or "")
 
 
-KMEANS_PLUSPLUS_HINTS = [
-    Hint(not_weighted_by_distance, "the first centre is uniform, but later ones must favour far points: "
-                                   "p(x) = D(x)^2 / sum D^2, where D is the distance to the NEAREST chosen centre"),
-]
+KMEANS_PLUSPLUS_HINTS = [not_weighted_by_distance]
 
 
 @check
@@ -124,19 +121,17 @@ def _soft_assign_dist(X, C, beta):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def nan_from_underflow(got, case) -> bool:
-    return has_nan(got)
+nan_from_underflow = Hint(nan_in_answer, "with a stiff beta every exp(-beta d^2) underflows to 0 and 0/0 = NaN: "
+                                         "subtract each row's largest exponent first (or use scipy.special.logsumexp "
+                                         "/ softmax)")
 
 
+@hint("use the SQUARED distance ||x - m||^2 in the exponent")
 def distance_not_squared(got, case) -> bool:
     return close(got, _soft_assign_dist(*case.args))
 
 
-SOFT_ASSIGN_HINTS = [
-    Hint(nan_from_underflow, "with a stiff beta every exp(-beta d^2) underflows to 0 and 0/0 = NaN: subtract each "
-                             "row's largest exponent first (or use scipy.special.logsumexp / softmax)"),
-    Hint(distance_not_squared, "use the SQUARED distance ||x - m||^2 in the exponent"),
-]
+SOFT_ASSIGN_HINTS = [nan_from_underflow, distance_not_squared]
 
 
 @check

@@ -7,7 +7,7 @@ import numpy as np
 from ..em import e_step as _e_step
 from ..em import fit_gmm as _fit_gmm
 from ..params import GMMParams
-from .engine import Case, CheckResult, Hint, check, compare_arrays, run_cases
+from .engine import Case, CheckResult, check, compare_arrays, hint, run_cases
 from .fixtures import anisotropic_2d, close, full_covariances, gamma_for, has_nan, m_step_data
 
 __all__ = ["e_step", "m_step_weights", "m_step_means", "m_step_covariances", "em"]
@@ -27,25 +27,24 @@ def _e_step_problem(got, case) -> str | None:
             or compare_arrays(got[1], case.expected[1], rtol=1e-8, name="the log-likelihood"))
 
 
+@hint("gamma has NaN: far from every component all densities underflow to 0. Compute log pi_k + log N(x | k) and "
+      "normalise with scipy.special.logsumexp")
 def gamma_has_nan(got, case) -> bool:
     return isinstance(got, tuple) and has_nan(got[0])
 
 
+@hint("return the TOTAL log-likelihood sum_n log p(x_n), not the mean")
 def returned_mean_log_likelihood(got, case) -> bool:
     return _is_pair(got) and close(got[1], case.expected[1] / len(case.args[0]))
 
 
+@hint("include the weights: log pi_k + log N(x_n | mu_k, Sigma_k)")
 def forgot_weights(got, case) -> bool:
     X, _, mu, Sigma = case.args
     return _is_pair(got) and close(got[0], gamma_for(X, np.full(3, 1 / 3), mu, Sigma))
 
 
-E_STEP_HINTS = [
-    Hint(gamma_has_nan, "gamma has NaN: far from every component all densities underflow to 0. Compute log "
-                        "pi_k + log N(x | k) and normalise with scipy.special.logsumexp"),
-    Hint(returned_mean_log_likelihood, "return the TOTAL log-likelihood sum_n log p(x_n), not the mean"),
-    Hint(forgot_weights, "include the weights: log pi_k + log N(x_n | mu_k, Sigma_k)"),
-]
+E_STEP_HINTS = [gamma_has_nan, returned_mean_log_likelihood, forgot_weights]
 
 
 @check
@@ -64,18 +63,17 @@ def e_step(fn) -> CheckResult:
 # ---------------------------------------------------------------- Q2-Q4 the M-step
 
 
+@hint("divide the soft counts N_k by N, so the weights sum to 1")
 def returned_soft_counts(got, case) -> bool:
     return close(got, case.args[0].sum(0))
 
 
+@hint("sum over points (axis=0), giving one weight per component")
 def summed_over_components(got, case) -> bool:
     return np.shape(got) == (len(case.args[0]),)
 
 
-M_STEP_WEIGHTS_HINTS = [
-    Hint(returned_soft_counts, "divide the soft counts N_k by N, so the weights sum to 1"),
-    Hint(summed_over_components, "sum over points (axis=0), giving one weight per component"),
-]
+M_STEP_WEIGHTS_HINTS = [returned_soft_counts, summed_over_components]
 
 
 @check
@@ -86,20 +84,19 @@ def m_step_weights(fn) -> CheckResult:
     return run_cases("m_step_weights", fn, cases, M_STEP_WEIGHTS_HINTS)
 
 
+@hint("divide by N_k, the soft count of each component, not by N")
 def means_divided_by_n(got, case) -> bool:
     X, gamma = case.args
     return close(got, gamma.T @ X / len(X))
 
 
+@hint("you forgot to divide: mu_k is a weighted MEAN")
 def means_not_divided(got, case) -> bool:
     X, gamma = case.args
     return close(got, gamma.T @ X)
 
 
-M_STEP_MEANS_HINTS = [
-    Hint(means_divided_by_n, "divide by N_k, the soft count of each component, not by N"),
-    Hint(means_not_divided, "you forgot to divide: mu_k is a weighted MEAN"),
-]
+M_STEP_MEANS_HINTS = [means_divided_by_n, means_not_divided]
 
 
 @check
@@ -111,20 +108,19 @@ def m_step_means(fn) -> CheckResult:
     return run_cases("m_step_means", fn, cases, M_STEP_MEANS_HINTS)
 
 
+@hint("centre the data: use x_n - mu_k, not x_n")
 def not_centred(got, case) -> bool:
     X, gamma, mu = case.args
     return close(got, full_covariances(X, gamma, np.zeros_like(mu)))
 
 
+@hint("divide by N_k (the soft count of component k), not by N")
 def covariances_divided_by_n(got, case) -> bool:
     X, gamma, _ = case.args
     return close(np.asarray(got, float) * len(X) / gamma.sum(0)[:, None, None], case.expected, rtol=1e-6)
 
 
-M_STEP_COVARIANCES_HINTS = [
-    Hint(not_centred, "centre the data: use x_n - mu_k, not x_n"),
-    Hint(covariances_divided_by_n, "divide by N_k (the soft count of component k), not by N"),
-]
+M_STEP_COVARIANCES_HINTS = [not_centred, covariances_divided_by_n]
 
 
 @check
@@ -154,13 +150,13 @@ def _em_problem(got, case) -> str | None:
             or compare_arrays(got[2], ref.params.Sigma, rtol=1e-5, atol=1e-8, name="Sigma"))
 
 
+@hint("record the log-likelihood from each E-step, BEFORE the M-step of that iteration")
 def recorded_after_m_step(got, case) -> bool:
     return (isinstance(got, tuple) and len(got) == 4
             and close(np.asarray(got[3])[:-1], case.expected.log_likelihoods[2:-1]))
 
 
-EM_HINTS = [Hint(recorded_after_m_step,
-                 "record the log-likelihood from each E-step, BEFORE the M-step of that iteration")]
+EM_HINTS = [recorded_after_m_step]
 
 
 @check

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model_selection import n_parameters as _n_parameters
-from .engine import Case, CheckResult, Hint, check, run_cases
+from .engine import Case, CheckResult, check, hint, run_cases
 from .fixtures import close, full_covariances, m_step_data
 
 __all__ = ["ellipse", "covariance_full", "covariance_diag", "covariance_spherical", "covariance_tied", "n_parameters"]
@@ -35,25 +35,24 @@ def _axes_are(got, expected) -> bool:
     return np.allclose([float(v) for v in got][:2], expected, rtol=1e-6)
 
 
+@hint("the axes come from the SQUARE ROOTS of the eigenvalues (standard deviations)")
 def axes_from_eigenvalues(got, case) -> bool:
     # width = 2 n sqrt(lambda); with lambda itself it would be 2 n lambda = width^2 / (2 n)
     return _axes_are(got, case.expected[:2] ** 2 / (2 * case.args[1]))
 
 
+@hint("width and height are FULL axis lengths: 2 * n_std * sqrt(eigenvalue)")
 def half_axes(got, case) -> bool:
     return _axes_are(got, case.expected[:2] / 2)
 
 
+@hint("the eigenvectors are the COLUMNS of eigh's second result (V[:, i]), and the major axis belongs to the LARGEST "
+      "eigenvalue (eigh sorts them ascending)")
 def wrong_angle(got, case) -> bool:
     return "angle" in (_ellipse_problem(got, case) or "")
 
 
-ELLIPSE_HINTS = [
-    Hint(axes_from_eigenvalues, "the axes come from the SQUARE ROOTS of the eigenvalues (standard deviations)"),
-    Hint(half_axes, "width and height are FULL axis lengths: 2 * n_std * sqrt(eigenvalue)"),
-    Hint(wrong_angle, "the eigenvectors are the COLUMNS of eigh's second result (V[:, i]), and the major "
-                      "axis belongs to the LARGEST eigenvalue (eigh sorts them ascending)"),
-]
+ELLIPSE_HINTS = [axes_from_eigenvalues, half_axes, wrong_angle]
 
 
 def _rotation(t):
@@ -83,19 +82,16 @@ def _cov_case_data():
     return X, gamma, mu, N_k
 
 
+@hint("return every component's covariance as a full (K, D, D) stack, like gmm_teach stores it")
 def not_a_full_stack(got, case) -> bool:
     return np.shape(got) != np.shape(case.expected)
-
-
-STACK_HINT = Hint(not_a_full_stack, "return every component's covariance as a full (K, D, D) stack, like gmm_teach "
-                                    "stores it")
 
 
 def _check_cov(name, fn, expected_fn, extra_hints=()):
     X, gamma, mu, N_k = _cov_case_data()
     expected = expected_fn(X, gamma, mu, N_k)
     cases = [Case("X (40, 2), gamma (40, 3), mu (3, 2)", (X, gamma, mu), expected)]
-    return run_cases(name, fn, cases, [STACK_HINT, *extra_hints])
+    return run_cases(name, fn, cases, [not_a_full_stack, *extra_hints])
 
 
 def _diag_vars(X, gamma, mu, N_k):
@@ -119,15 +115,18 @@ def _tied_ref(X, gamma, mu, N_k):
     return np.repeat(S[None], len(mu), axis=0)
 
 
+@hint("keep only the diagonal: off-diagonal entries must be 0")
 def kept_off_diagonal(got, case) -> bool:
     return close(got, full_covariances(*case.args))
 
 
+@hint("average the D variances into one number per component, times the identity")
 def did_not_average_variances(got, case) -> bool:
     X, gamma, mu = case.args
     return close(np.diagonal(np.asarray(got, float), axis1=1, axis2=2), _diag_vars(X, gamma, mu, gamma.sum(0)))
 
 
+@hint("tied is not the average of the full covariances: pool the scatter of all components and divide by N")
 def averaged_full_covariances(got, case) -> bool:
     return close(got, np.repeat(full_covariances(*case.args).mean(0)[None], 3, axis=0))
 
@@ -141,33 +140,30 @@ def covariance_full(fn) -> CheckResult:
 @check
 def covariance_diag(fn) -> CheckResult:
     """Q: diag: Sigma_k = diag of the full covariance (off-diagonal 0)."""
-    return _check_cov("covariance_diag", fn, _diag_ref,
-                      [Hint(kept_off_diagonal, "keep only the diagonal: off-diagonal entries must be 0")])
+    return _check_cov("covariance_diag", fn, _diag_ref, [kept_off_diagonal])
 
 
 @check
 def covariance_spherical(fn) -> CheckResult:
     """Q: spherical: Sigma_k = s_k^2 I with s_k^2 the mean of component k's D variances."""
-    return _check_cov("covariance_spherical", fn, _spherical_ref,
-                      [Hint(did_not_average_variances,
-                            "average the D variances into one number per component, times the identity")])
+    return _check_cov("covariance_spherical", fn, _spherical_ref, [did_not_average_variances])
 
 
 @check
 def covariance_tied(fn) -> CheckResult:
     """Q: tied: one Sigma for all, (1/N) sum_k sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T, repeated K times."""
-    return _check_cov("covariance_tied", fn, _tied_ref,
-                      [Hint(averaged_full_covariances, "tied is not the average of the full covariances: pool the "
-                                                       "scatter of all components and divide by N")])
+    return _check_cov("covariance_tied", fn, _tied_ref, [averaged_full_covariances])
 
 
 # ---------------------------------------------------------------- Q6 counting parameters
 
 
+@hint("the K weights sum to 1, so only K - 1 of them are free")
 def counted_all_weights(got, case) -> bool:
     return close(got, case.expected + 1)
 
 
+@hint("a D x D covariance is symmetric: it has D(D+1)/2 free numbers, not D^2")
 def counted_full_matrix(got, case) -> bool:
     K, D, covariance_type = case.args
     if covariance_type not in ("full", "tied"):
@@ -175,10 +171,7 @@ def counted_full_matrix(got, case) -> bool:
     return close(got, case.expected + (K if covariance_type == "full" else 1) * D * (D - 1) // 2)
 
 
-N_PARAMETERS_HINTS = [
-    Hint(counted_all_weights, "the K weights sum to 1, so only K - 1 of them are free"),
-    Hint(counted_full_matrix, "a D x D covariance is symmetric: it has D(D+1)/2 free numbers, not D^2"),
-]
+N_PARAMETERS_HINTS = [counted_all_weights, counted_full_matrix]
 
 
 def _count_problem(got, case) -> str | None:

@@ -10,7 +10,7 @@ from ..datasets import load_penguins as _load_penguins
 from ..em import fit_gmm as _fit_gmm
 from ..em import log_mixture_density as _log_mixture_density
 from ..model_selection import n_parameters as _n_parameters
-from .engine import Case, CheckResult, Hint, align_components, check, compare_arrays, run_cases
+from .engine import Case, CheckResult, Hint, align_components, check, compare_arrays, hint, run_cases
 from .fixtures import anisotropic_2d, close
 
 __all__ = ["bic", "aic", "mean_log_likelihood", "held_out_score", "best_of_restarts", "choose_k"]
@@ -27,38 +27,37 @@ def _bic_ref(log_likelihood, n_params, N):
     return -2.0 * log_likelihood + n_params * np.log(N)
 
 
+@hint("the penalty is P times the LOG of N: use np.log(N)")
 def log_n_missing(got, case) -> bool:
     log_L, P, N = case.args
     return close(got, -2 * log_L + P * N)
 
 
+@hint("log here is the natural logarithm: np.log, not np.log10")
 def used_log10(got, case) -> bool:
     log_L, P, N = case.args
     return close(got, -2 * log_L + P * np.log10(N))
 
 
+@hint("the first term is -2 log L: a higher likelihood must give a LOWER BIC")
 def sign_of_log_likelihood(got, case) -> bool:
     log_L, P, N = case.args
     return close(got, 2 * log_L + P * np.log(N))
 
 
+@hint("both terms are doubled in BIC's usual scale: -2 log L + P log N (you computed half of it)")
 def bic_halved(got, case) -> bool:
     log_L, P, N = case.args
     return close(got, -log_L + P * np.log(N) / 2) or close(got, -log_L + P * np.log(N))
 
 
+@hint("that is AIC: BIC charges log N per parameter, not 2")
 def computed_aic(got, case) -> bool:
     log_L, P, _ = case.args
     return close(got, -2 * log_L + 2 * P)
 
 
-BIC_HINTS = [
-    Hint(log_n_missing, "the penalty is P times the LOG of N: use np.log(N)"),
-    Hint(used_log10, "log here is the natural logarithm: np.log, not np.log10"),
-    Hint(sign_of_log_likelihood, "the first term is -2 log L: a higher likelihood must give a LOWER BIC"),
-    Hint(bic_halved, "both terms are doubled in BIC's usual scale: -2 log L + P log N (you computed half of it)"),
-    Hint(computed_aic, "that is AIC: BIC charges log N per parameter, not 2"),
-]
+BIC_HINTS = [log_n_missing, used_log10, sign_of_log_likelihood, bic_halved, computed_aic]
 
 
 @check
@@ -72,26 +71,25 @@ def bic(fn) -> CheckResult:
     return run_cases("bic", fn, cases, BIC_HINTS)
 
 
+@hint("AIC charges 2 per parameter: + 2P, not + P")
 def aic_penalty_once(got, case) -> bool:
     log_L, P = case.args
     return close(got, -2 * log_L + P)
 
 
+@hint("the first term is -2 log L: a higher likelihood must give a LOWER AIC")
 def aic_sign(got, case) -> bool:
     log_L, P = case.args
     return close(got, 2 * log_L + 2 * P)
 
 
+@hint("both terms are doubled: -2 log L + 2P (you computed half of it)")
 def aic_halved(got, case) -> bool:
     log_L, P = case.args
     return close(got, -log_L + P)
 
 
-AIC_HINTS = [
-    Hint(aic_penalty_once, "AIC charges 2 per parameter: + 2P, not + P"),
-    Hint(aic_sign, "the first term is -2 log L: a higher likelihood must give a LOWER AIC"),
-    Hint(aic_halved, "both terms are doubled: -2 log L + 2P (you computed half of it)"),
-]
+AIC_HINTS = [aic_penalty_once, aic_sign, aic_halved]
 
 
 @check
@@ -127,25 +125,23 @@ def infinite(got, case) -> bool:
     return _is_inf(got)
 
 
+@hint("return ONE number, the mean over the points (not one value per point)")
 def one_value_per_point(got, case) -> bool:
     return np.ndim(got) == 1
 
 
+@hint("that is the total: divide by N for the mean log-likelihood per point")
 def returned_total(got, case) -> bool:
     return close(got, case.expected * len(case.args[0]))
 
 
+@hint("include the weights: log pi_k + log N(x_n | mu_k, Sigma_k)")
 def forgot_weights(got, case) -> bool:
     X, pi, mu, Sigma = case.args
     return close(got, _mean_ll_ref(X, np.full(len(pi), 1 / len(pi)), mu, Sigma))
 
 
-MEAN_LOG_LIKELIHOOD_HINTS = [
-    Hint(infinite, _LOG_SPACE),
-    Hint(one_value_per_point, "return ONE number, the mean over the points (not one value per point)"),
-    Hint(returned_total, "that is the total: divide by N for the mean log-likelihood per point"),
-    Hint(forgot_weights, "include the weights: log pi_k + log N(x_n | mu_k, Sigma_k)"),
-]
+MEAN_LOG_LIKELIHOOD_HINTS = [Hint(infinite, _LOG_SPACE), one_value_per_point, returned_total, forgot_weights]
 
 
 @check
@@ -171,18 +167,20 @@ def _held_out_ref(X_train, X_test, K, seed):
     return float(np.mean(_log_mixture_density(X_test, _fit_gmm(X_train, K, seed=seed).params)))
 
 
+@hint("you scored the training data: score X_test, the points the fit has not seen")
 def scored_training_data(got, case) -> bool:
     X_train, _, K, seed = case.args
     return close(got, _held_out_ref(X_train, X_train, K, seed))
 
 
+@hint("that is the total over X_test: return the mean per test point")
 def returned_test_total(got, case) -> bool:
     return close(got, case.expected * len(case.args[1]))
 
 
 HELD_OUT_SCORE_HINTS = [
-    Hint(scored_training_data, "you scored the training data: score X_test, the points the fit has not seen"),
-    Hint(returned_test_total, "that is the total over X_test: return the mean per test point"),
+    scored_training_data,
+    returned_test_total,
     Hint(infinite, _LOG_SPACE + " (in your mean_log_likelihood)"),
 ]
 
@@ -237,24 +235,22 @@ def _restart_problem(got, case) -> str | None:
     return _params_problem(got, case.expected)
 
 
+@hint("keep the restart with the HIGHEST final log-likelihood (r.log_likelihoods[-1]); you kept the lowest")
 def kept_the_lowest(got, case) -> bool:
     return _params_problem(got, case.extra["runs"][int(np.argmin(case.extra["lls"]))].params) is None
 
 
+@hint("compare every restart and keep the best, not just the first")
 def kept_the_first(got, case) -> bool:
     return _params_problem(got, case.extra["runs"][0].params) is None
 
 
+@hint("compare every restart and keep the best, not just the last")
 def kept_the_last(got, case) -> bool:
     return _params_problem(got, case.extra["runs"][-1].params) is None
 
 
-BEST_OF_RESTARTS_HINTS = [
-    Hint(kept_the_lowest, "keep the restart with the HIGHEST final log-likelihood (r.log_likelihoods[-1]); "
-                          "you kept the lowest"),
-    Hint(kept_the_first, "compare every restart and keep the best, not just the first"),
-    Hint(kept_the_last, "compare every restart and keep the best, not just the last"),
-]
+BEST_OF_RESTARTS_HINTS = [kept_the_lowest, kept_the_first, kept_the_last]
 
 
 @check
@@ -295,29 +291,27 @@ def _bics_with(case, ll):
     return -2 * ll + case.extra["P"] * np.log(case.extra["N"])
 
 
+@hint("BIC needs the TOTAL log-likelihood sum_n log p(x_n) (r.log_likelihoods[-1]), not the mean")
 def used_mean_log_likelihood(got, case) -> bool:
     return close(got[1], _bics_with(case, case.extra["best"] / case.extra["N"]))
 
 
+@hint("for each K keep the restart with the highest log-likelihood among the n_init seeds")
 def kept_first_restart(got, case) -> bool:
     return close(got[1], _bics_with(case, case.extra["first"]))
 
 
+@hint("lower BIC is better: pick the K with the LOWEST BIC (np.argmin), not the highest")
 def picked_highest_bic(got, case) -> bool:
     return close(got[1], case.expected[1]) and got[0] == case.args[1][int(np.argmax(case.expected[1]))]
 
 
+@hint("the BICs are off: check your bic (Q1) and that P = gt.n_parameters(K, D) for full covariances")
 def bics_off(got, case) -> bool:
     return bool(compare_arrays(got[1], case.expected[1]))
 
 
-CHOOSE_K_HINTS = [
-    Hint(used_mean_log_likelihood, "BIC needs the TOTAL log-likelihood sum_n log p(x_n) (r.log_likelihoods[-1]), "
-                                   "not the mean"),
-    Hint(kept_first_restart, "for each K keep the restart with the highest log-likelihood among the n_init seeds"),
-    Hint(picked_highest_bic, "lower BIC is better: pick the K with the LOWEST BIC (np.argmin), not the highest"),
-    Hint(bics_off, "the BICs are off: check your bic (Q1) and that P = gt.n_parameters(K, D) for full covariances"),
-]
+CHOOSE_K_HINTS = [used_mean_log_likelihood, kept_first_restart, picked_highest_bic, bics_off]
 
 
 @check

@@ -10,7 +10,7 @@ from ..em import fit_gmm as _fit_gmm
 from ..em import log_mixture_density as _log_mixture_density
 from ..em import responsibilities as _responsibilities
 from ..params import GMMParams
-from .engine import Case, CheckResult, Hint, check, run_cases
+from .engine import Case, CheckResult, check, hint, run_cases
 from .fixtures import anisotropic_2d, close, fmt, has_nan
 
 __all__ = ["anomaly_threshold", "flag_anomalies", "segmentation_mask", "count_objects", "sample_new"]
@@ -30,29 +30,27 @@ def _near(got, value) -> bool:
     return close(got, value, rtol=1e-9)
 
 
+@hint("anomalies are the LOW log-densities: the threshold is the percent-th percentile, not the (100 - percent)-th")
 def upper_percentile(got, case) -> bool:
     scores, percent = case.args
     return _near(got, np.percentile(scores, 100 - percent))
 
 
+@hint("percent is already in per cent (1 means 1 %): use np.percentile(log_densities, percent), or "
+      "np.quantile(log_densities, percent / 100)")
 def percent_as_fraction(got, case) -> bool:
     scores, percent = case.args
     return (_near(got, np.percentile(scores, percent / 100))
             or _near(got, np.percentile(scores, min(100.0, percent * 100))))
 
 
+@hint("close, but not the percentile: np.percentile interpolates between the two nearest scores rather than picking "
+      "one of them")
 def picked_a_score(got, case) -> bool:
     return np.ndim(got) == 0 and np.any(np.isclose(float(got), np.asarray(case.args[0], dtype=float), rtol=1e-12))
 
 
-ANOMALY_THRESHOLD_HINTS = [
-    Hint(upper_percentile, "anomalies are the LOW log-densities: the threshold is the percent-th percentile, "
-                           "not the (100 - percent)-th"),
-    Hint(percent_as_fraction, "percent is already in per cent (1 means 1 %): use "
-                              "np.percentile(log_densities, percent), or np.quantile(log_densities, percent / 100)"),
-    Hint(picked_a_score, "close, but not the percentile: np.percentile interpolates between the two nearest "
-                         "scores rather than picking one of them"),
-]
+ANOMALY_THRESHOLD_HINTS = [upper_percentile, percent_as_fraction, picked_a_score]
 
 
 @check
@@ -139,27 +137,25 @@ def _all_same(got, n) -> bool:
     return problem is None and (flags.all() or not flags.any())
 
 
+@hint("anomalies have LOW density: flag log p(x) < threshold, not >")
 def flagged_high_density(got, case) -> bool:
     return _same_flags(got, ~case.expected)
 
 
+@hint("in 120 dimensions every density p(x) underflows to 0.0, so comparing densities cannot tell points apart: "
+      "compute log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k)) and compare it with the threshold "
+      "directly")
 def compared_underflowed_densities(got, case) -> bool:
     return case.args[0].shape[1] > 100 and _all_same(got, len(case.expected))
 
 
+@hint("include the weights: log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k))")
 def forgot_weights(got, case) -> bool:
     X, pi, mu, Sigma, threshold = case.args
     return _same_flags(got, _flags_ref(X, np.full(len(pi), 1 / len(pi)), mu, Sigma, threshold))
 
 
-FLAG_ANOMALIES_HINTS = [
-    Hint(flagged_high_density, "anomalies have LOW density: flag log p(x) < threshold, not >"),
-    Hint(compared_underflowed_densities,
-         "in 120 dimensions every density p(x) underflows to 0.0, so comparing densities cannot "
-         "tell points apart: compute log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k)) "
-         "and compare it with the threshold directly"),
-    Hint(forgot_weights, "include the weights: log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k))"),
-]
+FLAG_ANOMALIES_HINTS = [flagged_high_density, compared_underflowed_densities, forgot_weights]
 
 
 @check
@@ -241,25 +237,31 @@ def _same_mask(got, expected) -> bool:
     return np.shape(got) == expected.shape and np.array_equal(np.asarray(got).astype(bool), expected)
 
 
+@hint("include the weights in Bayes' rule: pi_k N(x | mu_k, sigma_k^2), not N(x | mu_k, sigma_k^2) alone")
 def mask_without_weights(got, case) -> bool:
     image, pi, mu, sigma, colony = case.args
     return _same_mask(got, _mask_ref(image, np.full(len(pi), 1 / len(pi)), mu, sigma, colony))
 
 
+@hint("sigma holds standard deviations: the variance is sigma**2")
 def mask_sigma_as_variance(got, case) -> bool:
     image, pi, mu, sigma, colony = case.args
     return _same_mask(got, _mask_ref(image, pi, mu, np.sqrt(sigma), colony))
 
 
+@hint("use the component you are given (colony = {case.args[4]}), not always the last or the brightest one")
 def mask_of_another_component(got, case) -> bool:
     colony = case.args[4]
     return any(_same_mask(got, _mask_ref(*case.args[:4], k)) for k in range(len(case.args[1])) if k != colony)
 
 
+@hint("True should mark colony pixels: p(colony | x) > 0.5, not < 0.5")
 def mask_inverted(got, case) -> bool:
     return _same_mask(got, ~case.expected)
 
 
+@hint("far from every component (a hot pixel) all densities underflow to 0 and 0/0 = NaN: work with log pi_k + log "
+      "N(x | mu_k, sigma_k^2) and normalise with scipy.special.logsumexp (or compare the log-terms directly)")
 def wrong_only_at_hot_pixels(got, case) -> bool:
     image = case.args[0]
     ordinary = np.abs(image - 0.5) < 1
@@ -268,15 +270,11 @@ def wrong_only_at_hot_pixels(got, case) -> bool:
 
 
 SEGMENTATION_MASK_HINTS = [
-    Hint(mask_without_weights, "include the weights in Bayes' rule: pi_k N(x | mu_k, sigma_k^2), not N(x | mu_k, "
-                               "sigma_k^2) alone"),
-    Hint(mask_sigma_as_variance, "sigma holds standard deviations: the variance is sigma**2"),
-    Hint(mask_of_another_component, "use the component you are given (colony = {case.args[4]}), not always the last "
-                                    "or the brightest one"),
-    Hint(mask_inverted, "True should mark colony pixels: p(colony | x) > 0.5, not < 0.5"),
-    Hint(wrong_only_at_hot_pixels, "far from every component (a hot pixel) all densities underflow to 0 and 0/0 = NaN: "
-                                   "work with log pi_k + log N(x | mu_k, sigma_k^2) and normalise with "
-                                   "scipy.special.logsumexp (or compare the log-terms directly)"),
+    mask_without_weights,
+    mask_sigma_as_variance,
+    mask_of_another_component,
+    mask_inverted,
+    wrong_only_at_hot_pixels,
 ]
 
 
@@ -312,36 +310,41 @@ def _count_problem(got, case) -> str | None:
     return None if got == case.expected else f"expected {case.expected}, got {got}"
 
 
+@hint("pixels that touch only at a corner are separate objects: use 4-connectivity, scipy.ndimage.label's default "
+      "structure")
 def counted_8_connected(got, case) -> bool:
     mask, min_area = case.args
     return got == _count_ref(mask, min_area, structure=np.ones((3, 3)))
 
 
+@hint("drop the objects smaller than min_area = {case.args[1]} pixels")
 def kept_small_objects(got, case) -> bool:
     mask, min_area = case.args
     return min_area > 1 and got == _count_ref(mask, 1)
 
 
+@hint("an object of exactly min_area = {case.args[1]} pixels counts (area >= min_area)")
 def dropped_min_area_objects(got, case) -> bool:
     mask, min_area = case.args
     return got == _count_ref(mask, min_area + 1)
 
 
+@hint("count connected objects, not pixels")
 def counted_pixels(got, case) -> bool:
     return got == int(np.sum(case.args[0]))
 
 
+@hint("label 0 is the background, not an object")
 def counted_background(got, case) -> bool:
     return got == case.expected + 1
 
 
 COUNT_OBJECTS_HINTS = [
-    Hint(counted_8_connected, "pixels that touch only at a corner are separate objects: use 4-connectivity, "
-                              "scipy.ndimage.label's default structure"),
-    Hint(kept_small_objects, "drop the objects smaller than min_area = {case.args[1]} pixels"),
-    Hint(dropped_min_area_objects, "an object of exactly min_area = {case.args[1]} pixels counts (area >= min_area)"),
-    Hint(counted_pixels, "count connected objects, not pixels"),
-    Hint(counted_background, "label 0 is the background, not an object"),
+    counted_8_connected,
+    kept_small_objects,
+    dropped_min_area_objects,
+    counted_pixels,
+    counted_background,
 ]
 
 
@@ -413,29 +416,28 @@ def _first_covariance_is(got, target) -> bool:
     return C.shape == (2, 2) and np.allclose(C, target, rtol=0.1, atol=0.05)
 
 
+@hint("x = mu + L u needs the Cholesky factor L = np.linalg.cholesky(Sigma[k]), not Sigma itself (or use "
+      "rng.multivariate_normal)")
 def scaled_by_sigma(got, case) -> bool:
     Sigma = case.args[2]
     return _first_covariance_is(got, Sigma[0] @ Sigma[0].T)
 
 
+@hint("keep the correlations: draw with the full covariance (its Cholesky factor), not one standard deviation per "
+      "feature")
 def dropped_correlations(got, case) -> bool:
     Sigma = case.args[2]
     return _first_covariance_is(got, np.diag(np.diag(Sigma[0])))
 
 
+@hint("choose each component with probability pi_k (rng.choice(K, size=n, p=pi)), not uniformly")
 def chose_uniformly(got, case) -> bool:
     n = case.args[3]
     return (isinstance(got, tuple) and len(got) == 2 and np.shape(got[1]) == (n,)
             and np.allclose(np.bincount(np.asarray(got[1]).astype(int), minlength=3) / n, 1 / 3, atol=0.02))
 
 
-SAMPLE_NEW_HINTS = [
-    Hint(scaled_by_sigma, "x = mu + L u needs the Cholesky factor L = np.linalg.cholesky(Sigma[k]), not Sigma itself "
-                          "(or use rng.multivariate_normal)"),
-    Hint(dropped_correlations, "keep the correlations: draw with the full covariance (its Cholesky factor), not one "
-                               "standard deviation per feature"),
-    Hint(chose_uniformly, "choose each component with probability pi_k (rng.choice(K, size=n, p=pi)), not uniformly"),
-]
+SAMPLE_NEW_HINTS = [scaled_by_sigma, dropped_correlations, chose_uniformly]
 
 
 @check

@@ -11,8 +11,8 @@ from ..missing import conditional_gaussian as _conditional_gaussian
 from ..params import GMMParams
 from ..semisupervised import clamp_labels as _clamp_labels
 from ..semisupervised import one_hot as _one_hot
-from .engine import Case, CheckResult, Hint, check, compare_arrays, run_cases
-from .fixtures import close, has_nan
+from .engine import Case, CheckResult, Hint, check, compare_arrays, hint, run_cases
+from .fixtures import close, nan_in_answer
 
 __all__ = ["class_gaussians", "predict_proba_qda", "semi_supervised_gamma", "conditional_mean",
            "conditional_covariance"]
@@ -57,33 +57,31 @@ def _counts(case):
     return np.bincount(case.args[1], minlength=case.args[2]).astype(float)
 
 
+@hint("divide each class's scatter by N_k (the maximum-likelihood M-step), not by N_k - 1: np.cov divides by N_k - 1 "
+      "unless you pass bias=True")
 def divided_by_n_minus_1(got, case) -> bool:
     n = _counts(case)
     return _triple(got) and close(got[2], case.expected[2] * (n / (n - 1))[:, None, None])
 
 
+@hint("pi_k is the class's SHARE of the points, N_k / N, not its count N_k")
 def priors_as_counts(got, case) -> bool:
     return _triple(got) and close(got[0], _counts(case))
 
 
+@hint("the priors are the class shares N_k / N, not 1/K: the classes have different sizes")
 def uniform_priors(got, case) -> bool:
     K = case.args[2]
     return _triple(got) and close(got[0], np.full(K, 1 / K))
 
 
+@hint("centre each class on its OWN mean: Sigma_k sums (x_n - mu_k)(x_n - mu_k)^T over the points of class k only")
 def centred_elsewhere(got, case) -> bool:
     X, y, K = case.args
     return _triple(got) and any(close(got[2], _class_scatter(X, y, K, centre)) for centre in ("none", "overall"))
 
 
-CLASS_GAUSSIANS_HINTS = [
-    Hint(divided_by_n_minus_1, "divide each class's scatter by N_k (the maximum-likelihood M-step), not by N_k - 1: "
-                               "np.cov divides by N_k - 1 unless you pass bias=True"),
-    Hint(priors_as_counts, "pi_k is the class's SHARE of the points, N_k / N, not its count N_k"),
-    Hint(uniform_priors, "the priors are the class shares N_k / N, not 1/K: the classes have different sizes"),
-    Hint(centred_elsewhere, "centre each class on its OWN mean: Sigma_k sums (x_n - mu_k)(x_n - mu_k)^T over the "
-                            "points of class k only"),
-]
+CLASS_GAUSSIANS_HINTS = [divided_by_n_minus_1, priors_as_counts, uniform_priors, centred_elsewhere]
 
 
 @check
@@ -101,31 +99,29 @@ def _proba_ref(X, pi, mu, Sigma):
     return _responsibilities(X, GMMParams(pi=pi, mu=mu, Sigma=Sigma))
 
 
-def nan_from_underflow(got, case) -> bool:
-    return has_nan(got)
+nan_from_underflow = Hint(nan_in_answer, "NaN: far from every class all densities underflow to 0 and you divide 0 by "
+                                         "0. Work with log pi_k + log N(x | mu_k, Sigma_k) and normalise with "
+                                         "scipy.special.logsumexp")
 
 
+@hint("include the class priors: the posterior is proportional to pi_k N(x | mu_k, Sigma_k), not to the likelihood "
+      "alone")
 def forgot_priors(got, case) -> bool:
     X, _, mu, Sigma = case.args
     return close(got, _proba_ref(X, np.full(3, 1 / 3), mu, Sigma), rtol=1e-5)
 
 
+@hint("return probabilities, not their logarithms: exponentiate at the end")
 def returned_log_probabilities(got, case) -> bool:
     return np.shape(got) == case.expected.shape and close(got, np.log(np.clip(case.expected, 1e-300, None)), rtol=1e-5)
 
 
+@hint("return the (N, K) probabilities of every class, not the predicted class")
 def returned_classes(got, case) -> bool:
     return np.shape(got) == (len(case.args[0]),)
 
 
-PREDICT_PROBA_QDA_HINTS = [
-    Hint(nan_from_underflow, "NaN: far from every class all densities underflow to 0 and you divide 0 by 0. Work with "
-                             "log pi_k + log N(x | mu_k, Sigma_k) and normalise with scipy.special.logsumexp"),
-    Hint(forgot_priors, "include the class priors: the posterior is proportional to pi_k N(x | mu_k, Sigma_k), "
-                        "not to the likelihood alone"),
-    Hint(returned_log_probabilities, "return probabilities, not their logarithms: exponentiate at the end"),
-    Hint(returned_classes, "return the (N, K) probabilities of every class, not the predicted class"),
-]
+PREDICT_PROBA_QDA_HINTS = [nan_from_underflow, forgot_priors, returned_log_probabilities, returned_classes]
 
 
 @check
@@ -156,29 +152,27 @@ def _clamped(gamma, rows, y_partial):
     return out
 
 
+@hint("class 0 is a label too: the labelled rows are those with y_partial >= 0 (not > 0); only -1 means unlabelled")
 def class_0_unlabelled(got, case) -> bool:
     gamma, y_partial = case.args
     return close(got, _clamped(gamma, y_partial > 0, y_partial))
 
 
+@hint("np.eye(K)[-1] is the one-hot row of the LAST class: replace only the rows with y_partial >= 0, and keep the "
+      "E-step's gamma where y_partial == -1")
 def one_hot_everywhere(got, case) -> bool:
     gamma, y_partial = case.args
     return close(got, np.eye(gamma.shape[1])[y_partial])
 
 
+@hint("clamp the LABELLED rows (y_partial >= 0) to one-hot; the unlabelled rows (-1) keep their E-step "
+      "responsibilities")
 def clamped_the_unlabelled(got, case) -> bool:
     gamma, y_partial = case.args
     return close(got, _clamped(gamma, y_partial == -1, y_partial))
 
 
-SEMI_SUPERVISED_GAMMA_HINTS = [
-    Hint(class_0_unlabelled, "class 0 is a label too: the labelled rows are those with y_partial >= 0 (not > 0); "
-                             "only -1 means unlabelled"),
-    Hint(one_hot_everywhere, "np.eye(K)[-1] is the one-hot row of the LAST class: replace only the rows with "
-                             "y_partial >= 0, and keep the E-step's gamma where y_partial == -1"),
-    Hint(clamped_the_unlabelled, "clamp the LABELLED rows (y_partial >= 0) to one-hot; the unlabelled rows (-1) keep "
-                                 "their E-step responsibilities"),
-]
+SEMI_SUPERVISED_GAMMA_HINTS = [class_0_unlabelled, one_hot_everywhere, clamped_the_unlabelled]
 
 
 @check
@@ -229,34 +223,38 @@ def _mean_variant(case, use_inverse=True, centre=True, add_mean=True):
     return (mu[~o] if add_mean else 0.0) + shift
 
 
+@hint("multiply by the INVERSE of Sigma_oo: use np.linalg.solve(Sigma_oo, x_o - mu_o), not Sigma_oo @ (x_o - mu_o)")
 def mean_without_inverse(got, case) -> bool:
     return close(got, _mean_variant(case, use_inverse=False))
 
 
+@hint("centre the observed values first: x_o - mu_o, not x_o")
 def mean_not_centred(got, case) -> bool:
     return close(got, _mean_variant(case, centre=False))
 
 
+@hint("start from the missing features' own mean: mu_m + Sigma_mo Sigma_oo^{{-1}} (x_o - mu_o)")
 def mean_without_mu_m(got, case) -> bool:
     return close(got, _mean_variant(case, add_mean=False))
 
 
+@hint("the observed values tell you something: E[x_m | x_o] is mu_m plus a correction Sigma_mo Sigma_oo^{{-1}} (x_o "
+      "- mu_o)")
 def returned_prior_mean(got, case) -> bool:
     return close(got, case.extra["mu"][~case.extra["o"]])
 
 
+@hint("return only the missing features, shape (|m|,), in their original order")
 def returned_every_feature(got, case) -> bool:
     return np.size(got) == case.extra["o"].size
 
 
 CONDITIONAL_MEAN_HINTS = [
-    Hint(mean_without_inverse, "multiply by the INVERSE of Sigma_oo: use np.linalg.solve(Sigma_oo, x_o - mu_o), "
-                               "not Sigma_oo @ (x_o - mu_o)"),
-    Hint(mean_not_centred, "centre the observed values first: x_o - mu_o, not x_o"),
-    Hint(mean_without_mu_m, "start from the missing features' own mean: mu_m + Sigma_mo Sigma_oo^{{-1}} (x_o - mu_o)"),
-    Hint(returned_prior_mean, "the observed values tell you something: E[x_m | x_o] is mu_m plus a correction "
-                              "Sigma_mo Sigma_oo^{{-1}} (x_o - mu_o)"),
-    Hint(returned_every_feature, "return only the missing features, shape (|m|,), in their original order"),
+    mean_without_inverse,
+    mean_not_centred,
+    mean_without_mu_m,
+    returned_prior_mean,
+    returned_every_feature,
 ]
 
 
@@ -272,24 +270,22 @@ def _covariance_variant(case, sign=-1.0, use_inverse=True):
     return S_mm + sign * S_mo @ middle
 
 
+@hint("knowing x_o REDUCES the uncertainty about x_m: subtract Sigma_mo Sigma_oo^{{-1}} Sigma_om from Sigma_mm")
 def did_not_reduce(got, case) -> bool:
     return close(got, _blocks(case)[2]) or close(got, _covariance_variant(case, sign=1.0))
 
 
+@hint("use the INVERSE of Sigma_oo: np.linalg.solve(Sigma_oo, Sigma_om)")
 def covariance_without_inverse(got, case) -> bool:
     return close(got, _covariance_variant(case, use_inverse=False))
 
 
+@hint("return the (|m|, |m|) block for the missing features only")
 def returned_full_covariance(got, case) -> bool:
     return np.shape(got) == case.extra["Sigma"].shape
 
 
-CONDITIONAL_COVARIANCE_HINTS = [
-    Hint(did_not_reduce, "knowing x_o REDUCES the uncertainty about x_m: subtract Sigma_mo Sigma_oo^{{-1}} Sigma_om "
-                         "from Sigma_mm"),
-    Hint(covariance_without_inverse, "use the INVERSE of Sigma_oo: np.linalg.solve(Sigma_oo, Sigma_om)"),
-    Hint(returned_full_covariance, "return the (|m|, |m|) block for the missing features only"),
-]
+CONDITIONAL_COVARIANCE_HINTS = [did_not_reduce, covariance_without_inverse, returned_full_covariance]
 
 
 @check

@@ -9,7 +9,7 @@ from ..em import initial_params as _initial_params
 from ..em import m_step as _m_step
 from ..estimator import from_sklearn_precisions as _from_sklearn_precisions
 from ..estimator import to_sklearn_covariances as _to_sklearn_covariances
-from .engine import Case, CheckResult, Hint, align_components, check, compare_arrays, run_cases
+from .engine import Case, CheckResult, Hint, align_components, check, compare_arrays, hint, run_cases
 from .fixtures import anisotropic_2d, close, gamma_for
 
 __all__ = ["to_sklearn_covariances", "precisions_from_covariances", "log_det_from_precisions_cholesky",
@@ -66,6 +66,8 @@ def wrong_shape_for(covariance_type):
     return wrong_shape
 
 
+@hint("spherical: the variance is a diagonal entry of Sigma_k (they are all equal), not an average over the whole "
+      "matrix")
 def averaged_whole_matrix(got, case) -> bool:
     Sigma, covariance_type = case.args
     return covariance_type == "spherical" and close(got, Sigma.mean(axis=(1, 2)))
@@ -80,8 +82,7 @@ TO_SKLEARN_COVARIANCES_HINTS = [
                                        "diagonal entry of each Sigma_k"),
     Hint(wrong_shape_for("full"), "full: return the ({case.extra[K]}, {case.extra[D]}, {case.extra[D]}) stack "
                                   "as it is"),
-    Hint(averaged_whole_matrix, "spherical: the variance is a diagonal entry of Sigma_k (they are all equal), not an "
-                                "average over the whole matrix"),
+    averaged_whole_matrix,
 ]
 
 
@@ -108,31 +109,30 @@ def _entrywise_inverse(Sigma):
         return 1.0 / Sigma
 
 
+@hint("that is the covariance itself: the precision is its INVERSE, Sigma_k^-1")
 def returned_covariance(got, case) -> bool:
     return close(got, case.args[0])
 
 
+@hint("the precision is the matrix inverse, not 1 / Sigma entry by entry")
 def inverted_entrywise(got, case) -> bool:
     return close(got, _entrywise_inverse(case.args[0]))
 
 
+@hint("Sigma = L L^T, so Sigma^-1 = L^-T L^-1 = (L^-1)^T (L^-1): the transpose comes first")
 def transpose_last(got, case) -> bool:
     inv_L = _inverse_cholesky(case.args[0])
     return close(got, inv_L @ np.transpose(inv_L, (0, 2, 1)))
 
 
+@hint("that is the Cholesky factor of the precision (scikit-learn's precisions_cholesky_, P = L^-T); the precision "
+      "is P P^T")
 def returned_precision_cholesky(got, case) -> bool:
     inv_L = _inverse_cholesky(case.args[0])
     return close(got, np.transpose(inv_L, (0, 2, 1))) or close(got, inv_L)
 
 
-PRECISIONS_HINTS = [
-    Hint(returned_covariance, "that is the covariance itself: the precision is its INVERSE, Sigma_k^-1"),
-    Hint(inverted_entrywise, "the precision is the matrix inverse, not 1 / Sigma entry by entry"),
-    Hint(transpose_last, "Sigma = L L^T, so Sigma^-1 = L^-T L^-1 = (L^-1)^T (L^-1): the transpose comes first"),
-    Hint(returned_precision_cholesky, "that is the Cholesky factor of the precision (scikit-learn's "
-                                      "precisions_cholesky_, P = L^-T); the precision is P P^T"),
-]
+PRECISIONS_HINTS = [returned_covariance, inverted_entrywise, transpose_last, returned_precision_cholesky]
 
 
 @check
@@ -152,29 +152,28 @@ def _log_det(Sigma):
     return np.array([2.0 * np.sum(np.log(np.diag(np.linalg.cholesky(S)))) for S in Sigma])
 
 
+@hint("check the sign: log|Sigma| = -log|Sigma^-1|, and |Sigma^-1| = |P|^2")
 def wrong_sign(got, case) -> bool:
     return close(got, -case.expected)
 
 
+@hint("you are missing the factor 2: |Sigma^-1| = |P P^T| = |P|^2 = (prod_d P_dd)^2")
 def missing_factor_2(got, case) -> bool:
     return close(got, -case.expected / 2) or close(got, case.expected / 2)
 
 
+@hint("the determinant itself under- or overflows (here 1e-900): don't form it, sum the logs of the diagonal, "
+      "log|Sigma| = -2 sum_d log P_dd")
 def not_finite(got, case) -> bool:
     return not np.all(np.isfinite(np.asarray(got, dtype=float)))
 
 
+@hint("return one log-determinant per component, shape {case.expected.shape}")
 def not_one_per_component(got, case) -> bool:
     return np.shape(got) != case.expected.shape
 
 
-LOG_DET_HINTS = [
-    Hint(wrong_sign, "check the sign: log|Sigma| = -log|Sigma^-1|, and |Sigma^-1| = |P|^2"),
-    Hint(missing_factor_2, "you are missing the factor 2: |Sigma^-1| = |P P^T| = |P|^2 = (prod_d P_dd)^2"),
-    Hint(not_finite, "the determinant itself under- or overflows (here 1e-900): don't form it, sum the logs of "
-                     "the diagonal, log|Sigma| = -2 sum_d log P_dd"),
-    Hint(not_one_per_component, "return one log-determinant per component, shape {case.expected.shape}"),
-]
+LOG_DET_HINTS = [wrong_sign, missing_factor_2, not_finite, not_one_per_component]
 
 
 @check
@@ -192,19 +191,18 @@ def log_det_from_precisions_cholesky(fn) -> CheckResult:
 # ---------------------------------------------------------------- Q4
 
 
+@hint("score is the MEAN per point; the total log-likelihood is N times it")
 def returned_the_mean(got, case) -> bool:
     return close(got, case.args[0])
 
 
+@hint("multiply by N, don't divide")
 def divided_by_n(got, case) -> bool:
     score, N = case.args
     return close(got, score / N)
 
 
-TOTAL_LOG_LIKELIHOOD_HINTS = [
-    Hint(returned_the_mean, "score is the MEAN per point; the total log-likelihood is N times it"),
-    Hint(divided_by_n, "multiply by N, don't divide"),
-]
+TOTAL_LOG_LIKELIHOOD_HINTS = [returned_the_mean, divided_by_n]
 
 
 @check
@@ -265,23 +263,21 @@ def _alignment_problem(got, case) -> str | None:
     return None
 
 
+@hint("that is the inverse permutation: mu[order] must line up with mu_ref, so order[j] is the row of mu that "
+      "matches row j of mu_ref")
 def inverse_permutation(got, case) -> bool:
     order = np.asarray(got, dtype=int)
     return np.array_equal(np.argsort(order), case.expected) and not np.array_equal(order, case.expected)
 
 
+@hint("matching each component to its nearest can pick one twice; use scipy.optimize.linear_sum_assignment on the "
+      "(K, K) matrix of squared distances for a one-to-one matching")
 def matched_one_twice(got, case) -> bool:
     K = len(case.args[1])
     return np.size(got) == K and len(set(np.asarray(got).ravel().tolist())) < K
 
 
-ALIGN_TO_REFERENCE_HINTS = [
-    Hint(inverse_permutation, "that is the inverse permutation: mu[order] must line up with mu_ref, so order[j] is "
-                              "the row of mu that matches row j of mu_ref"),
-    Hint(matched_one_twice, "matching each component to its nearest can pick one twice; use "
-                            "scipy.optimize.linear_sum_assignment on the (K, K) matrix of squared distances "
-                            "for a one-to-one matching"),
-]
+ALIGN_TO_REFERENCE_HINTS = [inverse_permutation, matched_one_twice]
 
 
 @check
@@ -330,6 +326,7 @@ def _sigma_of(got):
     return got[2] if isinstance(got, tuple) and len(got) == 3 else None
 
 
+@hint("those are the precisions (inverse covariances): read covariances_, not precisions_")
 def read_precisions(got, case) -> bool:
     S = _sigma_of(got)
     return S is not None and (close(S, _inverse(case.expected[2])) or close(S, case.args[0].precisions_))
@@ -345,7 +342,7 @@ def sigma_shape_wrong_for(covariance_type):
 
 
 PARAMS_FROM_SKLEARN_HINTS = [
-    Hint(read_precisions, "those are the precisions (inverse covariances): read covariances_, not precisions_"),
+    read_precisions,
     Hint(sigma_shape_wrong_for("tied"), "tied: covariances_ is ONE shared (D, D) matrix; repeat it K times to get "
                                         "({case.extra[K]}, {case.extra[D]}, {case.extra[D]})"),
     Hint(sigma_shape_wrong_for("diag"), "diag: covariances_ holds variances (K, D); put each row on a diagonal to get "

@@ -11,7 +11,7 @@ from ..em import e_step as _e_step
 from ..online import precision_recall_f1 as _precision_recall_f1
 from ..online import running_gaussian_update as _running_gaussian_update
 from ..params import GMMParams
-from .engine import Case, CheckResult, Hint, check, compare_arrays, run_cases
+from .engine import Case, CheckResult, check, compare_arrays, hint, run_cases
 from .fixtures import close
 
 __all__ = ["hz_to_bark", "lobanov", "map_adapt", "running_update", "precision_recall_f1"]
@@ -20,24 +20,23 @@ __all__ = ["hz_to_bark", "lobanov", "map_adapt", "running_update", "precision_re
 # ---------------------------------------------------------------- Q1 Bark
 
 
+@hint("subtract 0.53 at the end: z = 26.81 f / (1960 + f) - 0.53")
 def forgot_offset(got, case) -> bool:
     return close(got, _hz_to_bark(case.args[0]) + 0.53)
 
 
+@hint("f is in hertz, not kilohertz: do not divide by 1000")
 def used_kilohertz(got, case) -> bool:
     return close(got, _hz_to_bark(np.asarray(case.args[0]) / 1000 + 1e-300))
 
 
+@hint("that is Zwicker's Bark formula; the lesson uses Traunmueller's: 26.81 f / (1960 + f) - 0.53")
 def used_zwicker(got, case) -> bool:
     f = case.args[0]
     return close(got, 13 * np.arctan(0.00076 * f) + 3.5 * np.arctan((f / 7500) ** 2), 1e-3)
 
 
-HZ_TO_BARK_HINTS = [
-    Hint(forgot_offset, "subtract 0.53 at the end: z = 26.81 f / (1960 + f) - 0.53"),
-    Hint(used_kilohertz, "f is in hertz, not kilohertz: do not divide by 1000"),
-    Hint(used_zwicker, "that is Zwicker's Bark formula; the lesson uses Traunmueller's: 26.81 f / (1960 + f) - 0.53"),
-]
+HZ_TO_BARK_HINTS = [forgot_offset, used_kilohertz, used_zwicker]
 
 
 @check
@@ -80,25 +79,24 @@ def _per_speaker(Z, s, ddof=0, power=1.0):
     return out
 
 
+@hint("normalise within each speaker, not over everyone: use the mean and standard deviation of that speaker's own "
+      "vowels")
 def normalised_over_everyone(got, case) -> bool:
     Z = case.args[0]
     return close(got, (Z - Z.mean(axis=0)) / Z.std(axis=0))
 
 
+@hint("use the population standard deviation (np.std's default, ddof=0)")
 def sample_standard_deviation(got, case) -> bool:
     return close(got, _per_speaker(*case.args, ddof=1))
 
 
+@hint("divide by the standard deviation, not the variance")
 def divided_by_variance(got, case) -> bool:
     return close(got, _per_speaker(*case.args, power=2.0))
 
 
-LOBANOV_HINTS = [
-    Hint(normalised_over_everyone, "normalise within each speaker, not over everyone: use the mean and standard "
-                                   "deviation of that speaker's own vowels"),
-    Hint(sample_standard_deviation, "use the population standard deviation (np.std's default, ddof=0)"),
-    Hint(divided_by_variance, "divide by the standard deviation, not the variance"),
-]
+LOBANOV_HINTS = [normalised_over_everyone, sample_standard_deviation, divided_by_variance]
 
 
 @check
@@ -139,31 +137,29 @@ def _adapt_variant(X, pi, mu, Sigma, r, swap=False, hard=False, no_divide=False)
     return a * xbar + (1 - a) * mu
 
 
+@hint("alpha_k = N_k / (N_k + r) is the weight of the NEW data's mean; you swapped the two weights")
 def swapped_weights(got, case) -> bool:
     return close(got, _adapt_variant(*case.args, swap=True))
 
 
+@hint("use the soft responsibilities gamma_nk of the prior mixture, not hard assignments")
 def hard_assignments(got, case) -> bool:
     return close(got, _adapt_variant(*case.args, hard=True))
 
 
+@hint("xbar_k is a weighted MEAN: divide sum_n gamma_nk x_n by N_k")
 def xbar_not_divided(got, case) -> bool:
     return close(got, _adapt_variant(*case.args, no_divide=True))
 
 
+@hint("responsibilities come from the PRIOR mixture, weights pi_k included: gamma_nk proportional to pi_k N(x_n | "
+      "mu_k, Sigma_k)")
 def forgot_prior_weights(got, case) -> bool:
     X, _, mu, Sigma, r = case.args
     return close(got, _adapt_ref(X, np.full(3, 1 / 3), mu, Sigma, r))
 
 
-MAP_ADAPT_HINTS = [
-    Hint(swapped_weights, "alpha_k = N_k / (N_k + r) is the weight of the NEW data's mean; you swapped the two "
-                          "weights"),
-    Hint(hard_assignments, "use the soft responsibilities gamma_nk of the prior mixture, not hard assignments"),
-    Hint(xbar_not_divided, "xbar_k is a weighted MEAN: divide sum_n gamma_nk x_n by N_k"),
-    Hint(forgot_prior_weights, "responsibilities come from the PRIOR mixture, weights pi_k included: "
-                               "gamma_nk proportional to pi_k N(x_n | mu_k, Sigma_k)"),
-]
+MAP_ADAPT_HINTS = [swapped_weights, hard_assignments, xbar_not_divided, forgot_prior_weights]
 
 
 @check
@@ -197,26 +193,24 @@ def _variance_with(got, case, which) -> bool:
     return _is_pair(got) and close(got[1], (1 - rho) * var + rho * d)
 
 
+@hint("the mean moves a fraction rho TOWARDS x: mu + rho (x - mu), not mu + (1 - rho)(x - mu)")
 def moved_away_from_x(got, case) -> bool:
     mean, _, x, rho = case.args
     return _is_pair(got) and close(got[0], mean + (1 - rho) * (np.asarray(x) - mean)) and rho != 0.5
 
 
+@hint("(x - mu_new)^2 is Stauffer-Grimson's approximation; the exact weighted variance uses (x - mu_old)(x - mu_new)")
 def squared_new_deviation(got, case) -> bool:
     return _variance_with(got, case, "new")
 
 
+@hint("with (x - mu_old)^2 the variance is too large by a factor 1/(1 - rho) in that term: use (x - mu_old)(x - "
+      "mu_new)")
 def squared_old_deviation(got, case) -> bool:
     return _variance_with(got, case, "old")
 
 
-RUNNING_UPDATE_HINTS = [
-    Hint(moved_away_from_x, "the mean moves a fraction rho TOWARDS x: mu + rho (x - mu), not mu + (1 - rho)(x - mu)"),
-    Hint(squared_new_deviation, "(x - mu_new)^2 is Stauffer-Grimson's approximation; the exact weighted variance uses "
-                                "(x - mu_old)(x - mu_new)"),
-    Hint(squared_old_deviation, "with (x - mu_old)^2 the variance is too large by a factor 1/(1 - rho) in that term: "
-                                "use (x - mu_old)(x - mu_new)"),
-]
+RUNNING_UPDATE_HINTS = [moved_away_from_x, squared_new_deviation, squared_old_deviation]
 
 
 @check
@@ -248,26 +242,25 @@ def _scores_problem(got, case) -> str | None:
     return None
 
 
+@hint("precision divides by what you FLAGGED (TP + FP), recall by what is TRUE (TP + FN)")
 def swapped_precision_recall(got, case) -> bool:
     precision, recall, _ = case.expected
     return (_is_triple(got) and close(got[0], recall) and close(got[1], precision)
             and not close(precision, recall))
 
 
+@hint("F1 is the harmonic mean 2 P R / (P + R), not the average (P + R) / 2")
 def averaged_f1(got, case) -> bool:
     precision, recall, _ = case.expected
     return _is_triple(got) and close(got[2], (precision + recall) / 2)
 
 
+@hint("count pixels over the whole stack (np.sum of a boolean array), not per frame")
 def scored_per_frame(got, case) -> bool:
     return _is_triple(got) and np.ndim(got[0]) > 0
 
 
-PRECISION_RECALL_F1_HINTS = [
-    Hint(swapped_precision_recall, "precision divides by what you FLAGGED (TP + FP), recall by what is TRUE (TP + FN)"),
-    Hint(averaged_f1, "F1 is the harmonic mean 2 P R / (P + R), not the average (P + R) / 2"),
-    Hint(scored_per_frame, "count pixels over the whole stack (np.sum of a boolean array), not per frame"),
-]
+PRECISION_RECALL_F1_HINTS = [swapped_precision_recall, averaged_f1, scored_per_frame]
 
 
 def _mask_cases() -> list:
