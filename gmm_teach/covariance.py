@@ -13,6 +13,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_correlation, check_positive
+
+
+def from_sd_rho(sigma_x, sigma_y, rho) -> np.ndarray:
+    r"""Sigma = [[sigma_x^2, rho sigma_x sigma_y], [rho sigma_x sigma_y, sigma_y^2]]: the definition of rho; (2, 2).
+
+    sigma_x, sigma_y > 0 are the standard deviations of x and y, -1 < rho < 1 their
+    correlation; then Sigma is symmetric positive definite. The ellipse explorer
+    (notebooks/04) draws it.
+    """
+    sigma_x = check_positive(sigma_x, "sigma_x")
+    sigma_y = check_positive(sigma_y, "sigma_y")
+    rho = check_correlation(rho)
+    cov_xy = rho * sigma_x * sigma_y
+    return np.array([[sigma_x**2, cov_xy], [cov_xy, sigma_y**2]])  # (2, 2)
+
 
 def _add_to_diagonal(Sigma: np.ndarray, reg_covar: float) -> np.ndarray:
     """Sigma_k + reg_covar * I, for a (K, D, D) stack."""

@@ -6,7 +6,6 @@ Cholesky factors, centred covariances, reg_covar on the diagonal, N_k + 10 eps.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,8 +16,11 @@ from ._validation import (
     check_gamma,
     check_int,
     check_n_components,
+    check_params,
     check_positive,
+    check_settings,
     check_X,
+    warn,
 )
 from .covariance import COVARIANCE_ESTIMATORS
 from .gaussian import mahalanobis_sq
@@ -32,14 +34,6 @@ class DegenerateFitWarning(UserWarning):
 
 class DegenerateCovarianceError(ValueError):
     """The M-step produced a covariance that is not positive definite."""
-
-
-def _check_params(p, D: int) -> GMMParams:
-    if not isinstance(p, GMMParams):
-        raise TypeError(f"p must be a GMMParams, got {type(p).__name__}")
-    if p.D != D:
-        raise ValueError(f"p has D={p.D} features but X has {D} columns")
-    return p
 
 
 # ---------------------------------------------------------------- E-step
@@ -58,7 +52,7 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
         log_pi = np.log(p.pi)  # (K,)
     out = np.empty((N, p.K), order="F")  # (N, K), column-major
@@ -240,7 +234,7 @@ def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar
     if isinstance(init, GMMParams):
         if init.K != K:
             raise ValueError(f"init has {init.K} components but K={K}")
-        return _check_params(init, D)
+        return check_params(init, D)
     rng = as_generator(seed)
     if init == "random":
         gamma = rng.uniform(size=(N, K))  # (N, K)
@@ -248,10 +242,10 @@ def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar
     labels = _initial_labels(X, K, init, rng)  # (N,)
     empty = np.setdiff1d(np.arange(K), labels)
     if empty.size:
-        warnings.warn(
+        warn(
             f"initialisation gave component(s) {empty.tolist()} no points (does X have fewer than "
             f"K={K} distinct points?); they start with no data behind them.",
-            DegenerateFitWarning, stacklevel=3,
+            DegenerateFitWarning,
         )
     return m_step(X, np.eye(K)[labels], covariance_type, reg_covar)  # one-hot gamma
 
@@ -279,6 +273,7 @@ def fit_gmm(
     tol: float = 1e-3,
     reg_covar: float = 1e-6,
     seed=None,
+    n_init: int = 1,
 ) -> FitResult:
     r"""EM: from theta_0, repeat E-step then M-step until the mean log-likelihood stops rising.
 
@@ -290,9 +285,12 @@ def fit_gmm(
     covariance_type : "full", "tied", "diag" or "spherical".
     max_iter : most EM iterations (one iteration = one E-step + one M-step).
     tol : stop when the MEAN log-likelihood per sample changed by less than tol
-        between two E-steps (as scikit-learn does).
+        between two E-steps (``has_converged``, as scikit-learn does).
     reg_covar : added to every variance in the M-step.
     seed : int, None or numpy Generator, for the initialisation.
+    n_init : number of starts; the fit with the highest final log-likelihood is
+        returned. The starts draw in turn from ONE generator, ``as_generator(seed)``,
+        so start 1 is exactly the ``n_init=1`` fit with the same seed.
 
     Returns
     -------
@@ -304,13 +302,53 @@ def fit_gmm(
     if its covariance becomes singular (possible only with reg_covar = 0), EM stops
     there and returns the last valid parameters. Derived in notebooks/03.
     """
+    return run_em(X, K, e_step, m_step, init=init, covariance_type=covariance_type, max_iter=max_iter,
+                  tol=tol, reg_covar=reg_covar, seed=seed, n_init=n_init)
+
+
+def run_em(X, K, expectation, maximization, *, init="kmeans++", covariance_type="full", max_iter=100,
+           tol=1e-3, reg_covar=1e-6, seed=None, n_init=1) -> FitResult:
+    """fit_gmm with a given E-step ``expectation(X, p)`` and M-step ``maximization(X, gamma, type, reg)``.
+
+    em.fit_gmm passes em.e_step and em.m_step; fast.fit_gmm its block-wise twins.
+    Returns the best of n_init fits by final log-likelihood (the first on a tie).
+    """
     X = check_X(X)
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
-    p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
-    result = em_loop(p, lambda q: e_step(X, q), lambda gamma: m_step(X, gamma, covariance_type, reg_covar),
-                     len(X), max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
-    return result
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
+
+    def fit_once(rng):
+        p = initial_params(X, K, init, covariance_type, reg_covar, rng)  # checks K too
+        return em_loop(p, lambda q: expectation(X, q),
+                       lambda gamma: maximization(X, gamma, covariance_type, reg_covar), len(X), max_iter, tol)
+
+    best = best_of(fit_once, n_init, seed)
+    warn_if_collapsed(X, best.params, best.gamma, reg_covar)
+    return best
+
+
+def best_of(fit_once, n_init: int, seed) -> FitResult:
+    """The FitResult of fit_once(rng) with the highest final log-likelihood, over n_init starts.
+
+    The starts draw in turn from one generator, as_generator(seed); with n_init = 1 the
+    seed is passed on exactly as given. The first start wins a tie.
+    """
+    n_init = check_int(n_init, "n_init", minimum=1)
+    rng = seed if n_init == 1 else as_generator(seed)
+    best = None
+    for _ in range(n_init):
+        result = fit_once(rng)
+        if best is None or result.log_likelihoods[-1] > best.log_likelihoods[-1]:
+            best = result
+    return best
+
+
+def has_converged(ll_prev: float, ll: float, N: int, tol: float) -> bool:
+    r"""|log L(theta_t) - log L(theta_{t-1})| / N < tol: the MEAN log-likelihood per point stopped changing.
+
+    The one stopping rule of every EM in the library (and scikit-learn's): it is on the
+    mean, not the total, so the same tol means the same thing for 100 or 100,000 points.
+    """
+    return abs(ll - ll_prev) / N < tol
 
 
 def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
@@ -337,11 +375,11 @@ def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gam
         try:
             p = m_step(state)
         except DegenerateCovarianceError as err:
-            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=3)
+            warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning)
             return FitResult(p, np.array(lls), history, False, n_iter, gamma_of(state))
         history.append(p)
         n_iter = it
-        if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
+        if it > 1 and has_converged(lls[-2], lls[-1], N, tol):
             converged = True
             break
     state, ll = e_step(p)
@@ -349,16 +387,7 @@ def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gam
     return FitResult(p, np.array(lls), history, converged, n_iter, gamma_of(state))
 
 
-def _check_settings(covariance_type, max_iter, tol, reg_covar):
-    check_covariance_type(covariance_type)
-    return (
-        check_int(max_iter, "max_iter", minimum=0),
-        check_positive(tol, "tol", allow_zero=True),
-        check_positive(reg_covar, "reg_covar", allow_zero=True),
-    )
-
-
-def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
+def warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
     """Warn about components whose own spread is nil next to the data's (a spike on a point or line)."""
     data_var = X.var(axis=0).mean()
     for k in range(p.K):
@@ -366,10 +395,10 @@ def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
         if own_spread <= 1e-14 * data_var:
             held_up = (f"only reg_covar={reg_covar:g} keeps" if reg_covar > 0
                        else "with reg_covar=0 only floating-point noise keeps")
-            warnings.warn(
+            warn(
                 f"component {k} collapsed onto a point or a line: it holds {gamma[:, k].sum():.3g} points' "
                 f"worth of responsibility with no spread of its own, and {held_up} its density finite "
                 "(a spike makes the likelihood unbounded). Try fewer components, another seed, or a "
                 "larger reg_covar.",
-                DegenerateFitWarning, stacklevel=3,
+                DegenerateFitWarning,
             )

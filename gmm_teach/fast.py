@@ -32,6 +32,7 @@ from ._validation import (
     check_covariance_type,
     check_gamma,
     check_gamma_shape,
+    check_params,
     check_positive,
     check_X,
 )
@@ -39,11 +40,7 @@ from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
-    _check_params,
-    _check_settings,
-    _warn_if_collapsed,
-    em_loop,
-    initial_params,
+    run_em,
 )
 from .params import GMMParams
 
@@ -135,7 +132,7 @@ def e_step(X, p: GMMParams):
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     W, const, c = _whitening(p)
     gamma_kn = np.empty((p.K, N))  # (K, N); its transpose is the (N, K) result
     B = min(block_rows(p.K, D), N)
@@ -248,18 +245,14 @@ def fit_gmm(
     tol: float = 1e-3,
     reg_covar: float = 1e-6,
     seed=None,
+    n_init: int = 1,
 ) -> FitResult:
     r"""EM as em.fit_gmm (same arguments, same result), with the fast e_step and m_step.
 
     Notes
     -----
-    The loop is em.em_loop, as in em.fit_gmm; the initialisation is em.initial_params.
-    Explained in notebooks/09.
+    The loop, the starts and the checks are em.run_em's, as in em.fit_gmm; only the
+    two steps differ. Explained in notebooks/09.
     """
-    X = check_X(X)
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
-    p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
-    result = em_loop(p, lambda q: e_step(X, q), lambda gamma: m_step(X, gamma, covariance_type, reg_covar),
-                     len(X), max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
-    return result
+    return run_em(X, K, e_step, m_step, init=init, covariance_type=covariance_type, max_iter=max_iter,
+                  tol=tol, reg_covar=reg_covar, seed=seed, n_init=n_init)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import as_float_array, as_generator, check_finite, check_int, check_X
+from ._validation import as_float_array, as_generator, check_finite, check_int, check_params, check_X
 
 
 def _check_mean(mu, D: int, name: str = "mu") -> np.ndarray:
@@ -143,6 +143,7 @@ def sample_mixture(p, n: int, seed=None):
     -----
     Told in notebooks/01.
     """
+    p = check_params(p)
     n = check_int(n, "n", minimum=0)
     rng = as_generator(seed)
     z = rng.choice(p.K, size=n, p=p.pi)  # (n,)

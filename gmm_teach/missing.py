@@ -15,17 +15,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg
 
-from ._validation import as_float_array, check_covariance_type, check_finite, check_positive
+from ._validation import (
+    as_float_array,
+    check_covariance_type,
+    check_finite,
+    check_params,
+    check_positive,
+    check_settings,
+)
 from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
     _check_not_collapsed,
-    _check_params,
-    _check_settings,
-    _warn_if_collapsed,
     em_loop,
     initial_params,
     log_sum_exp,
+    warn_if_collapsed,
 )
 from .gaussian import _check_covariance, _check_mean, cholesky_factor, mahalanobis_sq
 from .params import GMMParams
@@ -136,7 +141,7 @@ def log_joint_missing(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     out = np.empty((N, p.K))  # (N, K)
     for rows, o in missing_patterns(X):
         for k in range(p.K):
@@ -175,7 +180,7 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     log_pxz, X_hat, covs = np.empty((N, p.K)), np.repeat(X[None], p.K, axis=0), []  # (N, K), (K, N, D)
     for rows, o in missing_patterns(X):
         for k in range(p.K):  # one Cholesky of Sigma_oo per pattern and component serves all three
@@ -242,7 +247,7 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
     """
     X = check_X_missing(X, every_column=True)
     N = X.shape[0]
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
     X_filled = mean_impute(X)  # (N, D), only to start from and to judge a collapse
     p = initial_params(X_filled, K, init, covariance_type, reg_covar, seed)
 
@@ -252,5 +257,5 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
 
     result = em_loop(p, expected, lambda stats: m_step_missing(stats, covariance_type, reg_covar),
                      N, max_iter, tol, gamma_of=lambda stats: stats.gamma)
-    _warn_if_collapsed(X_filled, result.params, result.gamma, reg_covar)
+    warn_if_collapsed(X_filled, result.params, result.gamma, reg_covar)
     return result

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_gamma, check_n_components, check_X
+from ._validation import as_float_array, check_gamma, check_n_components, check_settings, check_X
 from .covariance import COVARIANCE_ESTIMATORS
 from .em import (
     FitResult,
-    _check_settings,
-    _warn_if_collapsed,
     em_loop,
     initial_params,
     log_joint,
     log_sum_exp,
     m_step,
+    warn_if_collapsed,
 )
 from .params import GMMParams
 
@@ -155,11 +154,11 @@ def fit_semisupervised(X, y_partial, K: int, init="labels", covariance_type: str
     X = check_X(X)
     N = X.shape[0]
     y_partial = check_labels(y_partial, N, check_n_components(K, N))
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
     by_labels = isinstance(init, str) and init == "labels"
     p = (initial_params_from_labels(X, y_partial, K, covariance_type, reg_covar) if by_labels
          else initial_params(X, K, init, covariance_type, reg_covar, seed))
     result = em_loop(p, lambda q: e_step_semisupervised(X, y_partial, q),
                      lambda gamma: m_step(X, gamma, covariance_type, reg_covar), N, max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
+    warn_if_collapsed(X, result.params, result.gamma, reg_covar)
     return result

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_positive, check_X
+from ._validation import check_covariance_type, check_positive, check_settings, check_X
 from .covariance import covariance_from_scatter
-from .em import FitResult, _check_not_collapsed, _check_settings, em_loop
+from .em import FitResult, _check_not_collapsed, em_loop
 from .fast import _scatter
 from .fast import e_step as fast_e_step
 from .params import GMMParams
@@ -129,7 +129,7 @@ def fit_gmm_chunked(chunks, init: GMMParams, covariance_type: str = "full", max_
     """
     if not isinstance(init, GMMParams):
         raise TypeError(f"init must be a GMMParams, got {type(init).__name__}")
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
 
     def one_pass(q):
         stats = pass_over_chunks(chunks, q)

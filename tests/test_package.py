@@ -31,10 +31,11 @@ def test_gmm_params_positional_and_defaults():
 
 def test_fit_gmm_signature_is_the_contract():
     sig = inspect.signature(gt.fit_gmm)
-    assert list(sig.parameters) == ["X", "K", "init", "covariance_type", "max_iter", "tol", "reg_covar", "seed"]
+    assert list(sig.parameters) == ["X", "K", "init", "covariance_type", "max_iter", "tol", "reg_covar", "seed",
+                                    "n_init"]
     defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect._empty}
     assert defaults == dict(init="kmeans++", covariance_type="full", max_iter=100, tol=1e-3,
-                            reg_covar=1e-6, seed=None)
+                            reg_covar=1e-6, seed=None, n_init=1)
 
 
 def test_import_is_light_and_side_effect_free():
