@@ -35,7 +35,7 @@ from .estimator import ConvergenceWarning, GaussianMixture, NotFittedError
 from .gaussian import log_gaussian, prob_inside_ellipse, sample_gaussian, sample_mixture
 from .kmeans import KMeansResult, SoftKMeansResult, kmeans, kmeans_plusplus, soft_kmeans
 from .missing import fit_gmm_missing, impute
-from .model_selection import aic, bic, n_parameters
+from .model_selection import aic, bic, icl, mean_and_standard_error, n_parameters, one_standard_error_rule
 from .params import GMMParams
 from .semisupervised import fit_semisupervised, one_hot
 
@@ -113,6 +113,9 @@ __all__ = [
     "mda_predict",
     "mda_predict_proba",
     "n_parameters",
+    "icl",
+    "mean_and_standard_error",
+    "one_standard_error_rule",
     "one_hot",
     "online",
     "prob_inside_ellipse",
