@@ -14,6 +14,7 @@ on some, 2 for a wrong set-up, 3 when the model solution does not earn full mark
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import os
 import sys
@@ -62,10 +63,28 @@ def setup_error(args, sources: dict) -> str | None:
     return f"unknown --question {', '.join(unknown)}; graded cells are in {args.source / args.set}" if unknown else None
 
 
+@contextlib.contextmanager
+def tools_beside_python():
+    """nbgrader's Gradebook runs `alembic` by name: find it beside this Python, for this block only."""
+    before = os.environ.get("PATH")
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{before or ''}"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = before
+
+
 def main(argv=None) -> int:
     args = parse(argv)
-    # nbgrader's Gradebook runs `alembic` by name: find it beside this Python without activating a venv.
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    with tools_beside_python():
+        return run(args)
+
+
+def run(args) -> int:
+    """Grade the class ``args`` describe; the exit status."""
     sources = {p.stem: load(p) for p in sorted((args.source / args.set).glob("*.ipynb"))}
     error = setup_error(args, sources)
     bwrap = None if args.weak_isolation else bubblewrap()

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gmm_teach.checks import STRICT_ENV, CheckFailedError
+from gmm_teach.checks import CheckFailedError, strict
 
 from .plan import Step, make_plan
 from .sandbox import Limits
@@ -57,20 +57,6 @@ class Result:
     @property
     def max_score(self) -> float:
         return sum(c.max_points for c in self.cells)
-
-
-@contextlib.contextmanager
-def strict_checks():
-    """The checks raise instead of printing, for this block only (the variable is restored after)."""
-    before = os.environ.get(STRICT_ENV)
-    os.environ[STRICT_ENV] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(STRICT_ENV, None)
-        else:
-            os.environ[STRICT_ENV] = before
 
 
 class Grader:
@@ -148,7 +134,7 @@ class Grader:
         result, out = CellResult(step.grade_id, 0.0, step.points), io.StringIO()
         self.session.deadline = time.monotonic() + self._timeout()
         try:
-            with strict_checks(), contextlib.redirect_stdout(out):
+            with strict(), contextlib.redirect_stdout(out):
                 exec(compile(step.code, step.grade_id, "exec"), trusted)  # noqa: S102 (instructor's tests)
             result.points = step.points
         except (RunnerDied, RunnerTimeout) as exc:

@@ -3,7 +3,8 @@
 Messages are JSON with numpy arrays, non-finite floats, tuples and random
 generators tagged. Nothing is ever unpickled: a submission cannot send code or
 objects with behaviour (an array subclass whose ``==`` is always True arrives as
-a plain array of numbers). Each message is framed by an 8-byte length.
+a plain array of numbers). Each message is framed by an 8-byte length (HEADER):
+frame() writes it and read_message() reads it, for both sides.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import json
 import math
 import struct
+from collections.abc import Callable
 
 import numpy as np
 
@@ -84,20 +86,19 @@ def from_wire(obj):
     raise ProtocolError("unknown tagged value")
 
 
-def frame(message: dict) -> bytes:
-    """One message as bytes on the wire: an 8-byte big-endian length, then the JSON body."""
-    body = json.dumps(to_wire(message)).encode()
-    if len(body) > MAX_MESSAGE:
-        raise ProtocolError(f"message of {len(body)} bytes is larger than the limit of {MAX_MESSAGE}")
-    return struct.pack(">Q", len(body)) + body
+HEADER = struct.Struct(">Q")  # every message: its body's length as 8 bytes, big-endian, then the JSON body
 
 
-def body_size(header: bytes) -> int:
-    """The length announced by an 8-byte header; ProtocolError when it is over the limit."""
-    (size,) = struct.unpack(">Q", header)
+def _check_size(size: int) -> int:
     if size > MAX_MESSAGE:
         raise ProtocolError(f"message of {size} bytes is larger than the limit of {MAX_MESSAGE}")
     return size
+
+
+def frame(message: dict) -> bytes:
+    """One message as bytes on the wire: the length header, then the JSON body."""
+    body = json.dumps(to_wire(message)).encode()
+    return HEADER.pack(_check_size(len(body))) + body
 
 
 def decode(body: bytes) -> dict:
@@ -108,6 +109,12 @@ def decode(body: bytes) -> dict:
         raise ProtocolError(f"malformed message: {exc}") from None
 
 
+def read_message(read_exactly: Callable[[int], bytes]) -> dict:
+    """One framed message, read with ``read_exactly(n)`` (n bytes, or it raises); ProtocolError if too large."""
+    (size,) = HEADER.unpack(read_exactly(HEADER.size))
+    return decode(read_exactly(_check_size(size)))
+
+
 def send(fd_file, message: dict) -> None:
     """Write one framed message to a binary file object."""
     fd_file.write(frame(message))
@@ -115,12 +122,10 @@ def send(fd_file, message: dict) -> None:
 
 
 def receive(fd_file) -> dict:
-    """Read one framed message; EOFError if the other side has gone."""
-    header = fd_file.read(8)
-    if len(header) < 8:
-        raise EOFError("the other side closed the channel")
-    size = body_size(header)
-    body = fd_file.read(size)
-    if len(body) < size:
-        raise EOFError("the other side closed the channel mid-message")
-    return decode(body)
+    """Read one framed message from a binary file object; EOFError if the other side has gone."""
+    def read_exactly(n: int) -> bytes:
+        data = fd_file.read(n)
+        if len(data) < n:
+            raise EOFError("the other side closed the channel")
+        return data
+    return read_message(read_exactly)

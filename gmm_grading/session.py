@@ -63,11 +63,10 @@ class Session:
             self.kill()
             raise RunnerDied("the submission's process had already ended") from None
         try:
-            size = protocol.body_size(self._read(8, deadline))
-        except protocol.ProtocolError as exc:
+            reply = protocol.read_message(lambda n: self._read(n, deadline))
+        except protocol.ProtocolError as exc:  # too large, or not what our runner writes: treat it as dead
             self.kill()
-            raise RunnerDied(f"the submission sent too much: {exc}") from None
-        reply = protocol.decode(self._read(size, deadline))
+            raise RunnerDied(f"the submission sent what the grader cannot read: {exc}") from None
         if "exited" in reply:  # the runner says how it is about to end (runner.py)
             self.kill()
             raise RunnerDied(f"it called {reply['exited']}")

@@ -1,7 +1,10 @@
 """gmm_teach.checks: correct answers pass, typical mistakes fail with the hint for that mistake,
 unanswered questions say so, nothing ever raises in self-study, everything raises in strict mode."""
 
+import ast
+import os
 from importlib import import_module
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -111,3 +114,92 @@ def test_compare_arrays_messages():
     assert "NaN" in checks.compare_arrays([np.nan, 1.0], [1.0, 2.0])
     assert "expected [1., 2.], got [1., 3.]" in checks.compare_arrays([1.0, 3.0], [1.0, 2.0])
     assert "numbers" in checks.compare_arrays("abc", [1.0])
+
+
+# ---- how the checks are written (issue 13 §3): hints as data, no hidden names, no private imports -----
+
+CHECK_MODULES = sorted((Path(checks.__file__).parent).glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CHECK_MODULES, ids=[p.name for p in CHECK_MODULES])
+def test_check_modules_import_no_private_names_and_inject_nothing(path):
+    tree = ast.parse(path.read_text())
+    private = [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               for alias in node.names if alias.name.startswith("_")]
+    assert not private, f"{path.name} imports private names {private}"
+    calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert not calls & {"globals", "setattr", "exec"}, f"{path.name} injects names"
+    multiline_lambdas = [node.lineno for node in ast.walk(tree)
+                         if isinstance(node, ast.Lambda) and node.end_lineno > node.lineno]
+    assert not multiline_lambdas, f"{path.name}: multi-line lambdas at lines {multiline_lambdas}; use a named Hint"
+
+
+@pytest.mark.parametrize("module", checks.SETS, ids=[m.__name__.rsplit(".", 1)[-1] for m in checks.SETS])
+def test_every_check_of_a_set_is_registered_and_exported(module):
+    set_name = module.__name__.rsplit(".", 1)[-1]
+    assert checks.set_checks(set_name) == module.__all__  # each decorated with @check, in order
+    assert all(getattr(checks, name) is getattr(module, name) for name in module.__all__)
+
+
+def test_hidden_tests_note_comes_once_when_the_whole_set_passes(capsys, monkeypatch):
+    from gmm_teach.checks import engine
+
+    monkeypatch.setattr(engine, "_PASSED", {})
+    names = checks.set_checks("ex04")
+    for name in names:
+        assert getattr(checks, name)(getattr(ok, name))
+    out = capsys.readouterr().out
+    assert out.count("Every visible check of ex04 passes") == 1
+    assert out.rstrip().endswith("keep your code general.")  # after the last check, not before
+    assert getattr(checks, names[0])(getattr(ok, names[0]))
+    assert "Every visible check" not in capsys.readouterr().out
+
+
+def test_hint_says_its_text_naming_the_case_and_never_raises():
+    case = checks.Case("label", (np.zeros(3), 7), None)
+    small = checks.Hint(lambda got, c: got < c.args[1], "at least {case.args[1]} pixels; sets look like {{a, b}}")
+    assert small.text_for(3, case) == "at least 7 pixels; sets look like {a, b}"
+    assert small.text_for(9, case) is None
+    assert small.text_for("not a number", case) is None  # a predicate that raises: not this mistake
+    assert checks.Hint(lambda got, c: np.ones(2), "x").text_for(0, case) is None  # ambiguous truth value
+
+    @checks.hint("min_area is {case.args[1]}")
+    def too_small(got, case) -> bool:
+        return got < case.args[1]
+
+    assert isinstance(too_small, checks.Hint) and too_small(3, case) and not too_small(8, case)
+    assert too_small.text_for(3, case) == "min_area is 7"
+    with pytest.raises(ValueError, match="literal brace"):
+        checks.Hint(lambda got, c: True, "Sigma^{-1}")
+    with pytest.raises(TypeError, match="when must be a predicate"):
+        checks.Hint("forgot_weights", "x")
+
+
+def test_first_hint_that_applies_wins(capsys):
+    hints = [checks.Hint(lambda got, c: got == 2, "first"), checks.Hint(lambda got, c: got > 1, "second")]
+    cases = [checks.Case("one", (), 1.0)]
+    assert not checks.run_cases("q", lambda: 2, cases, hints)
+    assert capsys.readouterr().out == "❌ q: one: expected 1, got 2\n   Hint: first\n"
+    assert not checks.run_cases("q", lambda: 3, cases, hints)
+    assert capsys.readouterr().out.endswith("Hint: second\n")
+    assert not checks.run_cases("q", lambda: 0, cases, hints)
+    assert "Hint" not in capsys.readouterr().out
+
+
+def test_strict_is_scoped_to_a_block_and_leaves_the_environment_alone(monkeypatch):
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+    with checks.strict():
+        assert checks.strict_mode()
+        with pytest.raises(checks.CheckFailedError, match="expected a function"):
+            checks.posterior(42)
+        with checks.strict(False):
+            assert not checks.strict_mode()
+        assert checks.strict_mode()
+    assert not checks.strict_mode()
+    with pytest.raises(RuntimeError), checks.strict():
+        raise RuntimeError("a failing graded cell")
+    assert not checks.strict_mode() and checks.STRICT_ENV not in os.environ
+    monkeypatch.setenv(checks.STRICT_ENV, "1")  # nbgrader's way still works, and strict(False) overrides it
+    assert checks.strict_mode()
+    with checks.strict(False):
+        assert not checks.strict_mode()

@@ -1,16 +1,20 @@
 """python -m gmm_grading against hostile and broken submissions: each gets exactly the score
 it earned, earlier grades survive, and nothing outside the scratch folders changes."""
 
+import ast
 import csv
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from exercise_tools import ROOT as REPO
 from exercise_tools import SOLUTIONS, submission
@@ -289,3 +293,77 @@ def test_sandbox_shows_python_again_when_it_lives_under_tmp(monkeypatch):
                      f"cat {venv / 'marker.txt'}; cat {secret} || echo hidden"]
             run = subprocess.run(shell, capture_output=True, text=True, timeout=60)
     assert run.stdout.split("\n")[:2] == ["python lives here", "hidden"], (run.stdout, run.stderr)
+
+
+# ---- grading internals (issue 13 §3): one framing, the runner's own environment, strict mode scoped ----
+
+
+def test_one_framing_for_both_sides_of_the_channel():
+    from gmm_grading import protocol
+
+    wire = protocol.frame({"op": "call", "args": (np.arange(3.0), float("inf"))})
+    got = protocol.receive(io.BytesIO(wire))
+    assert got["op"] == "call" and np.array_equal(got["args"][0], np.arange(3.0)) and got["args"][1] == np.inf
+    with pytest.raises(EOFError):
+        protocol.receive(io.BytesIO(wire[:-1]))
+    with pytest.raises(protocol.ProtocolError, match="larger than the limit"):
+        protocol.receive(io.BytesIO(protocol.HEADER.pack(protocol.MAX_MESSAGE + 1)))
+    # the header's layout is written in protocol.py only; the grader's side reads through read_message
+    framing = re.compile(r"\bimport struct\b|>Q|\.read\(8")
+    assert [p.name for p in (REPO / "gmm_grading").glob("*.py") if framing.search(p.read_text())] == ["protocol.py"]
+
+
+@pytest.mark.parametrize("isolation", ["bubblewrap", "weak"])
+def test_runner_gets_none_of_the_graders_environment(isolation, monkeypatch):
+    from gmm_grading.sandbox import Limits, runner_env
+    from gmm_grading.session import Session
+
+    bwrap = bubblewrap() if isolation == "bubblewrap" else None
+    if isolation == "bubblewrap" and not bwrap:
+        pytest.fail("bubblewrap is needed to test sandboxed grading (apt install bubblewrap)")
+    monkeypatch.setenv("GMM_TEACH_STRICT", "1")
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", "hunter2")
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as scratch:
+        os.chmod(scratch, 0o777)  # the runner is 'nobody' in its sandbox
+        session = Session(bwrap, Path(scratch), [], Limits())
+        try:
+            reply = session.request({"op": "exec", "code": "import os\nprint(dict(os.environ))", "label": "env"}, 60)
+        finally:
+            session.close()
+        allowed = runner_env(Path(scratch))
+    seen = ast.literal_eval(reply["output"])
+    assert "GMM_TEACH_STRICT" not in seen and "GRADER_SECRET_TOKEN" not in seen
+    # Python may set LC_CTYPE itself (PEP 538), bubblewrap sets PWD to the folder it starts in
+    assert set(seen) - {"LC_CTYPE", "PWD"} <= set(allowed)
+    assert all(seen[k] == v for k, v in allowed.items() if k in seen) and seen.get("PWD", scratch) == scratch
+
+
+def graded_cell(grade_id, code, points=1.0):
+    meta = {"grade_id": grade_id, "grade": True, "solution": False, "locked": True, "points": points}
+    return {"cell_type": "code", "metadata": {"nbgrader": meta}, "source": code, "outputs": []}
+
+
+def test_strict_mode_is_on_while_graded_cells_run_and_off_after(monkeypatch):
+    from gmm_grading.judge import Grader
+    from gmm_grading.sandbox import Limits
+    from gmm_teach import checks
+
+    monkeypatch.delenv("GMM_TEACH_STRICT", raising=False)
+    source = {"cells": [graded_cell("q1", "from gmm_teach import checks\nassert checks.strict_mode()\n"),
+                        graded_cell("q2", "from gmm_teach import checks\nchecks.posterior(42)\n"),
+                        graded_cell("q3", "raise ValueError('a hidden test failed')\n")]}
+    result = Grader(None, [], Limits(cell_timeout=30, submission_timeout=120)).grade(source, None)
+    assert [(c.grade_id, c.points, c.outcome) for c in result.cells] == [
+        ("q1", 1.0, "passed"), ("q2", 0.0, "failed"), ("q3", 0.0, "failed")]
+    assert "expected a function, got int" in result.cells[1].failure  # the check raised, as nbgrader needs
+    assert not checks.strict_mode() and "GMM_TEACH_STRICT" not in os.environ  # and nothing stays behind
+
+
+def test_grader_command_puts_its_tools_on_path_for_the_run_only(monkeypatch):
+    from gmm_grading.cli import tools_beside_python
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    with tools_beside_python():
+        assert os.environ["PATH"] == f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin"
+    assert os.environ["PATH"] == "/usr/bin:/bin"

@@ -17,6 +17,11 @@ MATHS_MODULES = ["gaussian", "params", "kmeans", "covariance", "em", "model_sele
 PACKAGE = Path(gt.__file__).parent
 GRADER = PACKAGE.parent / "gmm_grading"
 GRADER_MODULES = sorted(p.stem for p in GRADER.glob("*.py"))
+CHECKS = PACKAGE / "checks"
+# The widgets: one module, or a package gmm_teach/widgets/ (issue 13 §3); the guard covers whichever exists.
+WIDGETS = [(PACKAGE / "widgets", p.stem) for p in sorted((PACKAGE / "widgets").glob("*.py"))] or [(PACKAGE, "widgets")]
+SHORT_FUNCTIONS = ([(PACKAGE, m) for m in MATHS_MODULES] + [(GRADER, m) for m in GRADER_MODULES]
+                   + [(CHECKS, p.stem) for p in sorted(CHECKS.glob("*.py"))] + WIDGETS)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -60,7 +65,7 @@ def test_lazy_submodules():
 def _functions(module_name, folder=PACKAGE):
     tree = ast.parse((folder / f"{module_name}.py").read_text())
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node
 
 
@@ -73,10 +78,9 @@ def _code_lines(node):
     return source_lines
 
 
-@pytest.mark.parametrize("folder,module_name", [(PACKAGE, m) for m in MATHS_MODULES]
-                         + [(GRADER, m) for m in GRADER_MODULES])
+@pytest.mark.parametrize("folder,module_name", SHORT_FUNCTIONS, ids=[f"{f.name}.{m}" for f, m in SHORT_FUNCTIONS])
 def test_functions_fit_on_one_notebook_screen(folder, module_name):
-    """About 20 lines of code per function, so gt.e_step?? reads on one screen (the grader too)."""
+    """About 20 lines of code per function, so gt.e_step?? reads on one screen (the grader, checks, widgets too)."""
     text = (folder / f"{module_name}.py").read_text().splitlines()
     for fn in _functions(module_name, folder):
         lines = [n for n in _code_lines(fn) if text[n - 1].strip() and not text[n - 1].strip().startswith("#")]

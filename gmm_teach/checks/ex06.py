@@ -10,7 +10,8 @@ from ..em import fit_gmm as _fit_gmm
 from ..em import log_mixture_density as _log_mixture_density
 from ..em import responsibilities as _responsibilities
 from ..params import GMMParams
-from ._engine import Case, CheckResult, _anisotropic_2d, _close, _fmt, _has_nan, run_cases
+from .engine import Case, CheckResult, check, hint, run_cases
+from .fixtures import anisotropic_2d, close, fmt, has_nan
 
 __all__ = ["anomaly_threshold", "flag_anomalies", "segmentation_mask", "count_objects", "sample_new"]
 
@@ -20,11 +21,39 @@ __all__ = ["anomaly_threshold", "flag_anomalies", "segmentation_mask", "count_ob
 
 def _scores(seed=0, N=300):
     """Log-densities of points under the mixture they came from, plus two far outliers."""
-    X, pi, mu, Sigma = _anisotropic_2d(seed, N=N)
+    X, pi, mu, Sigma = anisotropic_2d(seed, N=N)
     X = np.vstack([X, [[30.0, -20.0], [-12.0, 40.0]]])
     return _log_mixture_density(X, GMMParams(pi, mu, Sigma))
 
 
+def _near(got, value) -> bool:
+    return close(got, value, rtol=1e-9)
+
+
+@hint("anomalies are the LOW log-densities: the threshold is the percent-th percentile, not the (100 - percent)-th")
+def upper_percentile(got, case) -> bool:
+    scores, percent = case.args
+    return _near(got, np.percentile(scores, 100 - percent))
+
+
+@hint("percent is already in per cent (1 means 1 %): use np.percentile(log_densities, percent), or "
+      "np.quantile(log_densities, percent / 100)")
+def percent_as_fraction(got, case) -> bool:
+    scores, percent = case.args
+    return (_near(got, np.percentile(scores, percent / 100))
+            or _near(got, np.percentile(scores, min(100.0, percent * 100))))
+
+
+@hint("close, but not the percentile: np.percentile interpolates between the two nearest scores rather than picking "
+      "one of them")
+def picked_a_score(got, case) -> bool:
+    return np.ndim(got) == 0 and np.any(np.isclose(float(got), np.asarray(case.args[0], dtype=float), rtol=1e-12))
+
+
+ANOMALY_THRESHOLD_HINTS = [upper_percentile, percent_as_fraction, picked_a_score]
+
+
+@check
 def anomaly_threshold(fn) -> CheckResult:
     """Q: the threshold tau = the percent-th percentile of the training log-densities."""
     scores = _scores()
@@ -32,23 +61,7 @@ def anomaly_threshold(fn) -> CheckResult:
                   np.percentile(scores, q)) for q in (1, 5, 0.5)]
     cases.append(Case("a plain list of 5 log-densities, percent = 20", ([-3.0, -1.0, -2.0, -10.0, -0.5], 20),
                       np.percentile([-3.0, -1.0, -2.0, -10.0, -0.5], 20)))
-
-    def near(got, value):
-        return _close(got, value, rtol=1e-9)
-
-    hints = [
-        lambda got, c: ("anomalies are the LOW log-densities: the threshold is the percent-th percentile, "
-                        "not the (100 - percent)-th" if near(got, np.percentile(c.args[0], 100 - c.args[1])) else None),
-        lambda got, c: ("percent is already in per cent (1 means 1 %): use np.percentile(log_densities, percent), "
-                        "or np.quantile(log_densities, percent / 100)"
-                        if near(got, np.percentile(c.args[0], c.args[1] / 100))
-                        or near(got, np.percentile(c.args[0], min(100.0, c.args[1] * 100))) else None),
-        lambda got, c: ("close, but not the percentile: np.percentile interpolates between the two nearest "
-                        "scores rather than picking one of them" if np.ndim(got) == 0
-                        and np.any(np.isclose(float(got), np.asarray(c.args[0], dtype=float), rtol=1e-12))
-                        else None),
-    ]
-    return run_cases("anomaly_threshold", fn, cases, hints)
+    return run_cases("anomaly_threshold", fn, cases, ANOMALY_THRESHOLD_HINTS)
 
 
 # ---------------------------------------------------------------- Q2 flags
@@ -75,7 +88,7 @@ def _flags_ref(X, pi, mu, Sigma, threshold):
 
 
 def _flag_cases():
-    X, pi, mu, Sigma = _anisotropic_2d(2, N=300)
+    X, pi, mu, Sigma = anisotropic_2d(2, N=300)
     X = np.vstack([X, [[25.0, -14.0], [-8.0, 30.0], [2.0, 2.5]]])  # two far records, one in a gap
     tau = np.percentile(_log_mixture_density(X, GMMParams(pi, mu, Sigma)), 5)
     Xs, pis, mus, Sigmas = _sensors()
@@ -124,20 +137,31 @@ def _all_same(got, n) -> bool:
     return problem is None and (flags.all() or not flags.any())
 
 
+@hint("anomalies have LOW density: flag log p(x) < threshold, not >")
+def flagged_high_density(got, case) -> bool:
+    return _same_flags(got, ~case.expected)
+
+
+@hint("in 120 dimensions every density p(x) underflows to 0.0, so comparing densities cannot tell points apart: "
+      "compute log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k)) and compare it with the threshold "
+      "directly")
+def compared_underflowed_densities(got, case) -> bool:
+    return case.args[0].shape[1] > 100 and _all_same(got, len(case.expected))
+
+
+@hint("include the weights: log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k))")
+def forgot_weights(got, case) -> bool:
+    X, pi, mu, Sigma, threshold = case.args
+    return _same_flags(got, _flags_ref(X, np.full(len(pi), 1 / len(pi)), mu, Sigma, threshold))
+
+
+FLAG_ANOMALIES_HINTS = [flagged_high_density, compared_underflowed_densities, forgot_weights]
+
+
+@check
 def flag_anomalies(fn) -> CheckResult:
     """Q: True where log p(x_n) < threshold, computed in log space."""
-    hints = [
-        lambda got, c: ("anomalies have LOW density: flag log p(x) < threshold, not >"
-                        if _same_flags(got, ~c.expected) else None),
-        lambda got, c: ("in 120 dimensions every density p(x) underflows to 0.0, so comparing densities cannot "
-                        "tell points apart: compute log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k)) "
-                        "and compare it with the threshold directly"
-                        if c.args[0].shape[1] > 100 and _all_same(got, len(c.expected)) else None),
-        lambda got, c: ("include the weights: log p(x) = logsumexp_k (log pi_k + log N(x | mu_k, Sigma_k))"
-                        if _same_flags(got, _flags_ref(c.args[0], np.full(len(c.args[1]), 1 / len(c.args[1])),
-                                                       *c.args[2:])) else None),
-    ]
-    return run_cases("flag_anomalies", fn, _flag_cases(), hints, compare=_flag_problem)
+    return run_cases("flag_anomalies", fn, _flag_cases(), FLAG_ANOMALIES_HINTS, compare=_flag_problem)
 
 
 # ---------------------------------------------------------------- Q3 segmentation
@@ -172,8 +196,7 @@ def _hot_pixel_image():
     return image
 
 
-def segmentation_mask(fn) -> CheckResult:
-    """Q: mask = p(colony | grey level) > 0.5, by Bayes' rule with the weights, shape of the image."""
+def _segmentation_cases() -> list:
     image, pi, mu, sigma, colony = _colonies_fit()
     rng = np.random.default_rng(5)
     small = rng.uniform(0.2, 0.9, size=(20, 30))
@@ -182,7 +205,7 @@ def segmentation_mask(fn) -> CheckResult:
     hot = _hot_pixel_image()
     three = (np.array([0.2, 0.7, 0.1]), np.array([0.72, 0.36, 0.1]), np.array([0.08, 0.04, 0.03]))
     agar = (np.array([0.3, 0.6, 0.1]), np.array([0.1, 0.36, 0.72]), np.array([0.03, 0.05, 0.1]))
-    cases = [
+    return [
         Case("the colonies image (256 x 256), K = 3 fitted by gmm_teach, colony = the brightest component",
              (image, pi, mu, sigma, colony), _mask_ref(image, pi, mu, sigma, colony)),
         Case("a 20 x 30 image, K = 2, colonies rare (pi = [0.95, 0.05]), colony = 1",
@@ -193,47 +216,72 @@ def segmentation_mask(fn) -> CheckResult:
              (wide, *agar, 1), _mask_ref(wide, *agar, 1)),
     ]
 
-    def compare(got, case):
-        try:
-            arr = np.asarray(got)
-        except Exception:
-            return "you should return a boolean numpy array"
-        shape = np.shape(case.args[0])
-        if arr.shape != shape:
-            return f"the mask should have the image's shape {shape}, got shape {arr.shape}"
-        if arr.dtype != bool and not (np.issubdtype(arr.dtype, np.number) and np.all(np.isin(arr, (0, 1)))):
-            return "you should return booleans (True = colony), not the posterior probabilities"
-        wrong = int(np.sum(arr.astype(bool) != case.expected))
-        if wrong:
-            return f"{wrong} of {arr.size} pixels differ from the expected mask p(colony | x) > 0.5"
-        return None
 
-    def same(got, expected) -> bool:
-        try:
-            return np.shape(got) == expected.shape and np.array_equal(np.asarray(got).astype(bool), expected)
-        except Exception:
-            return False
+def _mask_problem(got, case) -> str | None:
+    try:
+        arr = np.asarray(got)
+    except Exception:
+        return "you should return a boolean numpy array"
+    shape = np.shape(case.args[0])
+    if arr.shape != shape:
+        return f"the mask should have the image's shape {shape}, got shape {arr.shape}"
+    if arr.dtype != bool and not (np.issubdtype(arr.dtype, np.number) and np.all(np.isin(arr, (0, 1)))):
+        return "you should return booleans (True = colony), not the posterior probabilities"
+    wrong = int(np.sum(arr.astype(bool) != case.expected))
+    if wrong:
+        return f"{wrong} of {arr.size} pixels differ from the expected mask p(colony | x) > 0.5"
+    return None
 
-    hints = [
-        lambda got, c: ("include the weights in Bayes' rule: pi_k N(x | mu_k, sigma_k^2), not N(x | mu_k, sigma_k^2) "
-                        "alone" if same(got, _mask_ref(c.args[0], np.full(len(c.args[1]), 1 / len(c.args[1])),
-                                                       *c.args[2:])) else None),
-        lambda got, c: ("sigma holds standard deviations: the variance is sigma**2"
-                        if same(got, _mask_ref(c.args[0], c.args[1], c.args[2], np.sqrt(c.args[3]), c.args[4]))
-                        else None),
-        lambda got, c: (f"use the component you are given (colony = {c.args[4]}), not always the last or the "
-                        "brightest one" if any(same(got, _mask_ref(*c.args[:4], k))
-                                               for k in range(len(c.args[1])) if k != c.args[4]) else None),
-        lambda got, c: ("True should mark colony pixels: p(colony | x) > 0.5, not < 0.5"
-                        if same(got, ~c.expected) else None),
-        lambda got, c: ("far from every component (a hot pixel) all densities underflow to 0 and 0/0 = NaN: "
-                        "work with log pi_k + log N(x | mu_k, sigma_k^2) and normalise with "
-                        "scipy.special.logsumexp (or compare the log-terms directly)"
-                        if c.args[0].max() > 10 and not same(got, c.expected)
-                        and same(np.asarray(got)[np.abs(c.args[0] - 0.5) < 1],
-                                 c.expected[np.abs(c.args[0] - 0.5) < 1]) else None),
-    ]
-    return run_cases("segmentation_mask", fn, cases, hints, compare=compare)
+
+def _same_mask(got, expected) -> bool:
+    return np.shape(got) == expected.shape and np.array_equal(np.asarray(got).astype(bool), expected)
+
+
+@hint("include the weights in Bayes' rule: pi_k N(x | mu_k, sigma_k^2), not N(x | mu_k, sigma_k^2) alone")
+def mask_without_weights(got, case) -> bool:
+    image, pi, mu, sigma, colony = case.args
+    return _same_mask(got, _mask_ref(image, np.full(len(pi), 1 / len(pi)), mu, sigma, colony))
+
+
+@hint("sigma holds standard deviations: the variance is sigma**2")
+def mask_sigma_as_variance(got, case) -> bool:
+    image, pi, mu, sigma, colony = case.args
+    return _same_mask(got, _mask_ref(image, pi, mu, np.sqrt(sigma), colony))
+
+
+@hint("use the component you are given (colony = {case.args[4]}), not always the last or the brightest one")
+def mask_of_another_component(got, case) -> bool:
+    colony = case.args[4]
+    return any(_same_mask(got, _mask_ref(*case.args[:4], k)) for k in range(len(case.args[1])) if k != colony)
+
+
+@hint("True should mark colony pixels: p(colony | x) > 0.5, not < 0.5")
+def mask_inverted(got, case) -> bool:
+    return _same_mask(got, ~case.expected)
+
+
+@hint("far from every component (a hot pixel) all densities underflow to 0 and 0/0 = NaN: work with log pi_k + log "
+      "N(x | mu_k, sigma_k^2) and normalise with scipy.special.logsumexp (or compare the log-terms directly)")
+def wrong_only_at_hot_pixels(got, case) -> bool:
+    image = case.args[0]
+    ordinary = np.abs(image - 0.5) < 1
+    return (image.max() > 10 and not _same_mask(got, case.expected)
+            and _same_mask(np.asarray(got)[ordinary], case.expected[ordinary]))
+
+
+SEGMENTATION_MASK_HINTS = [
+    mask_without_weights,
+    mask_sigma_as_variance,
+    mask_of_another_component,
+    mask_inverted,
+    wrong_only_at_hot_pixels,
+]
+
+
+@check
+def segmentation_mask(fn) -> CheckResult:
+    """Q: mask = p(colony | grey level) > 0.5, by Bayes' rule with the weights, shape of the image."""
+    return run_cases("segmentation_mask", fn, _segmentation_cases(), SEGMENTATION_MASK_HINTS, compare=_mask_problem)
 
 
 # ---------------------------------------------------------------- Q4 counting
@@ -256,6 +304,51 @@ def _count_ref(mask, min_area, structure=None):
     return int(np.sum(areas >= min_area))
 
 
+def _count_problem(got, case) -> str | None:
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
+        return f"the count should be a whole number (an int), got {got!r}"[:120]
+    return None if got == case.expected else f"expected {case.expected}, got {got}"
+
+
+@hint("pixels that touch only at a corner are separate objects: use 4-connectivity, scipy.ndimage.label's default "
+      "structure")
+def counted_8_connected(got, case) -> bool:
+    mask, min_area = case.args
+    return got == _count_ref(mask, min_area, structure=np.ones((3, 3)))
+
+
+@hint("drop the objects smaller than min_area = {case.args[1]} pixels")
+def kept_small_objects(got, case) -> bool:
+    mask, min_area = case.args
+    return min_area > 1 and got == _count_ref(mask, 1)
+
+
+@hint("an object of exactly min_area = {case.args[1]} pixels counts (area >= min_area)")
+def dropped_min_area_objects(got, case) -> bool:
+    mask, min_area = case.args
+    return got == _count_ref(mask, min_area + 1)
+
+
+@hint("count connected objects, not pixels")
+def counted_pixels(got, case) -> bool:
+    return got == int(np.sum(case.args[0]))
+
+
+@hint("label 0 is the background, not an object")
+def counted_background(got, case) -> bool:
+    return got == case.expected + 1
+
+
+COUNT_OBJECTS_HINTS = [
+    counted_8_connected,
+    kept_small_objects,
+    dropped_min_area_objects,
+    counted_pixels,
+    counted_background,
+]
+
+
+@check
 def count_objects(fn) -> CheckResult:
     """Q: the number of 4-connected objects of at least min_area pixels."""
     image, pi, mu, sigma, colony = _colonies_fit()
@@ -264,30 +357,13 @@ def count_objects(fn) -> CheckResult:
              Case("the 6 x 7 mask printed above, min_area = 3", (SMALL_MASK.copy(), 3), _count_ref(SMALL_MASK, 3)),
              Case("the colonies mask with specks, min_area = 15", (noisy, 15), _count_ref(noisy, 15)),
              Case("an empty 5 x 5 mask, min_area = 1", (np.zeros((5, 5), bool), 1), 0)]
-
-    def compare(got, case):
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-            return f"the count should be a whole number (an int), got {got!r}"[:120]
-        return None if got == case.expected else f"expected {case.expected}, got {got}"
-
-    hints = [
-        lambda got, c: ("pixels that touch only at a corner are separate objects: use 4-connectivity, "
-                        "scipy.ndimage.label's default structure"
-                        if got == _count_ref(c.args[0], c.args[1], structure=np.ones((3, 3))) else None),
-        lambda got, c: (f"drop the objects smaller than min_area = {c.args[1]} pixels"
-                        if c.args[1] > 1 and got == _count_ref(c.args[0], 1) else None),
-        lambda got, c: (f"an object of exactly min_area = {c.args[1]} pixels counts (area >= min_area)"
-                        if got == _count_ref(c.args[0], c.args[1] + 1) else None),
-        lambda got, c: ("count connected objects, not pixels" if got == int(np.sum(c.args[0])) else None),
-        lambda got, c: ("label 0 is the background, not an object" if got == c.expected + 1 else None),
-    ]
-    return run_cases("count_objects", fn, cases, hints, compare=compare)
+    return run_cases("count_objects", fn, cases, COUNT_OBJECTS_HINTS, compare=_count_problem)
 
 
 # ---------------------------------------------------------------- Q5 sampling
 
 
-def _sample_problem(got, case) -> str | None:
+def _sample_shape_problem(got, case) -> str | None:
     pi, mu, Sigma, n = case.args[:4]
     K, D = mu.shape
     if not (isinstance(got, tuple) and len(got) == 2):
@@ -295,57 +371,80 @@ def _sample_problem(got, case) -> str | None:
     X, z = (np.asarray(a) for a in got)
     if X.shape != (n, D) or z.shape != (n,):
         return f"X should have shape ({n}, {D}) and z shape ({n},), got {X.shape} and {z.shape}"
-    if _has_nan(X):
+    if has_nan(X):
         return "X contains NaN"
     if not np.issubdtype(z.dtype, np.integer) or z.min() < 0 or z.max() >= K:
         return f"z should hold component numbers 0..{K - 1}"
+    return None
+
+
+def _sample_moments_problem(X, z, pi, mu, Sigma) -> str | None:
+    n, K = len(z), len(pi)
     freq = np.bincount(z, minlength=K) / n
     if np.any(np.abs(freq - pi) > 5 * np.sqrt(pi * (1 - pi) / n) + 1e-3):
-        return f"components should be chosen with probabilities pi = {_fmt(pi)}, got frequencies {_fmt(freq)}"
+        return f"components should be chosen with probabilities pi = {fmt(pi)}, got frequencies {fmt(freq)}"
     for k in range(K):
         Xk = X[z == k]
         sd = np.sqrt(np.diag(Sigma[k]))
         if np.any(np.abs(Xk.mean(axis=0) - mu[k]) > 5 * sd / np.sqrt(len(Xk))):
-            return f"samples of component {k} should have mean {_fmt(mu[k])}, got {_fmt(Xk.mean(axis=0))}"
+            return f"samples of component {k} should have mean {fmt(mu[k])}, got {fmt(Xk.mean(axis=0))}"
         C = np.cov(Xk.T)
         if np.any(np.abs(C - Sigma[k]) > 0.08 * np.outer(sd, sd)):
-            return (f"samples of component {k} should have covariance {_fmt(Sigma[k])}, "
-                    f"got {_fmt(np.round(C, 3))}")
+            return (f"samples of component {k} should have covariance {fmt(Sigma[k])}, "
+                    f"got {fmt(np.round(C, 3))}")
+    return None
+
+
+def _sample_problem(got, case) -> str | None:
+    problem = _sample_shape_problem(got, case)
+    if problem:
+        return problem
+    pi, mu, Sigma, n = case.args[:4]
+    X, z = (np.asarray(a) for a in got)
+    problem = _sample_moments_problem(X, z, pi, mu, Sigma)
+    if problem:
+        return problem
     again = case.extra["fn"](pi.copy(), mu.copy(), Sigma.copy(), n, np.random.default_rng(case.extra["seed"]))
     if not np.array_equal(np.asarray(again[0]), X):
         return "the same seed should give the same sample: use the rng you are given for every random draw"
     return None
 
 
-def _component_cov(got, k):
-    try:
-        X, z = (np.asarray(a) for a in got)
-        return np.cov(X[z == k].T)
-    except Exception:
-        return None
+def _first_covariance_is(got, target) -> bool:
+    X, z = (np.asarray(a) for a in got)
+    C = np.cov(X[z == 0].T)
+    return C.shape == (2, 2) and np.allclose(C, target, rtol=0.1, atol=0.05)
 
 
+@hint("x = mu + L u needs the Cholesky factor L = np.linalg.cholesky(Sigma[k]), not Sigma itself (or use "
+      "rng.multivariate_normal)")
+def scaled_by_sigma(got, case) -> bool:
+    Sigma = case.args[2]
+    return _first_covariance_is(got, Sigma[0] @ Sigma[0].T)
+
+
+@hint("keep the correlations: draw with the full covariance (its Cholesky factor), not one standard deviation per "
+      "feature")
+def dropped_correlations(got, case) -> bool:
+    Sigma = case.args[2]
+    return _first_covariance_is(got, np.diag(np.diag(Sigma[0])))
+
+
+@hint("choose each component with probability pi_k (rng.choice(K, size=n, p=pi)), not uniformly")
+def chose_uniformly(got, case) -> bool:
+    n = case.args[3]
+    return (isinstance(got, tuple) and len(got) == 2 and np.shape(got[1]) == (n,)
+            and np.allclose(np.bincount(np.asarray(got[1]).astype(int), minlength=3) / n, 1 / 3, atol=0.02))
+
+
+SAMPLE_NEW_HINTS = [scaled_by_sigma, dropped_correlations, chose_uniformly]
+
+
+@check
 def sample_new(fn) -> CheckResult:
     """Q: n draws from a D-dimensional mixture: z ~ Categorical(pi), x = mu_z + L_z u with Sigma_z = L_z L_z^T."""
-    _, pi, mu, Sigma = _anisotropic_2d(0)
+    _, pi, mu, Sigma = anisotropic_2d(0)
     n, seed = 30_000, 7
-    cases = [Case(f"pi = {_fmt(pi)}, three tilted 2-D components, n = {n}, rng seed {seed}",
+    cases = [Case(f"pi = {fmt(pi)}, three tilted 2-D components, n = {n}, rng seed {seed}",
                   (pi, mu, Sigma, n, np.random.default_rng(seed)), None, extra={"fn": fn, "seed": seed})]
-
-    def cov_like(got, c, target) -> bool:
-        C = _component_cov(got, 0)
-        return C is not None and C.shape == (2, 2) and np.allclose(C, target, rtol=0.1, atol=0.05)
-
-    hints = [
-        lambda got, c: ("x = mu + L u needs the Cholesky factor L = np.linalg.cholesky(Sigma[k]), not Sigma itself "
-                        "(or use rng.multivariate_normal)"
-                        if cov_like(got, c, c.args[2][0] @ c.args[2][0].T) else None),
-        lambda got, c: ("keep the correlations: draw with the full covariance (its Cholesky factor), not one "
-                        "standard deviation per feature" if cov_like(got, c, np.diag(np.diag(c.args[2][0])))
-                        else None),
-        lambda got, c: ("choose each component with probability pi_k (rng.choice(K, size=n, p=pi)), not uniformly"
-                        if isinstance(got, tuple) and len(got) == 2 and np.shape(got[1]) == (c.args[3],)
-                        and np.allclose(np.bincount(np.asarray(got[1]).astype(int), minlength=3) / c.args[3],
-                                        1 / 3, atol=0.02) else None),
-    ]
-    return run_cases("sample_new", fn, cases, hints, compare=_sample_problem)
+    return run_cases("sample_new", fn, cases, SAMPLE_NEW_HINTS, compare=_sample_problem)

@@ -11,7 +11,8 @@ from ..missing import conditional_gaussian as _conditional_gaussian
 from ..params import GMMParams
 from ..semisupervised import clamp_labels as _clamp_labels
 from ..semisupervised import one_hot as _one_hot
-from ._engine import Case, CheckResult, _close, _has_nan, compare_arrays, run_cases
+from .engine import Case, CheckResult, Hint, check, compare_arrays, hint, run_cases
+from .fixtures import close, nan_in_answer
 
 __all__ = ["class_gaussians", "predict_proba_qda", "semi_supervised_gamma", "conditional_mean",
            "conditional_covariance"]
@@ -44,6 +45,46 @@ def _triple(got):
     return isinstance(got, (tuple, list)) and len(got) == 3
 
 
+def _class_gaussians_problem(got, case) -> str | None:
+    if not _triple(got):
+        return "return a triple (pi, mu, Sigma)"
+    return (compare_arrays(got[0], case.expected[0], name="pi")
+            or compare_arrays(got[1], case.expected[1], rtol=1e-6, atol=1e-6, name="mu")
+            or compare_arrays(got[2], case.expected[2], rtol=1e-6, atol=1e-6, name="Sigma"))
+
+
+def _counts(case):
+    return np.bincount(case.args[1], minlength=case.args[2]).astype(float)
+
+
+@hint("divide each class's scatter by N_k (the maximum-likelihood M-step), not by N_k - 1: np.cov divides by N_k - 1 "
+      "unless you pass bias=True")
+def divided_by_n_minus_1(got, case) -> bool:
+    n = _counts(case)
+    return _triple(got) and close(got[2], case.expected[2] * (n / (n - 1))[:, None, None])
+
+
+@hint("pi_k is the class's SHARE of the points, N_k / N, not its count N_k")
+def priors_as_counts(got, case) -> bool:
+    return _triple(got) and close(got[0], _counts(case))
+
+
+@hint("the priors are the class shares N_k / N, not 1/K: the classes have different sizes")
+def uniform_priors(got, case) -> bool:
+    K = case.args[2]
+    return _triple(got) and close(got[0], np.full(K, 1 / K))
+
+
+@hint("centre each class on its OWN mean: Sigma_k sums (x_n - mu_k)(x_n - mu_k)^T over the points of class k only")
+def centred_elsewhere(got, case) -> bool:
+    X, y, K = case.args
+    return _triple(got) and any(close(got[2], _class_scatter(X, y, K, centre)) for centre in ("none", "overall"))
+
+
+CLASS_GAUSSIANS_HINTS = [divided_by_n_minus_1, priors_as_counts, uniform_priors, centred_elsewhere]
+
+
+@check
 def class_gaussians(fn) -> CheckResult:
     """Q: pi_k = N_k / N, mu_k = class mean, Sigma_k = class covariance divided by N_k (the one-hot M-step)."""
     X, y = _labelled_2d(1)
@@ -51,37 +92,39 @@ def class_gaussians(fn) -> CheckResult:
     cases = [Case("60 anisotropic 2-D points, 3 classes of 30, 20 and 10", (X, y, 3), _supervised(X, y, 3)),
              Case("45 points 10^4 from the origin, classes of 12, 25 and 8", (X_far, y_far, 3),
                   _supervised(X_far, y_far, 3))]
-
-    def compare(got, case):
-        if not _triple(got):
-            return "return a triple (pi, mu, Sigma)"
-        return (compare_arrays(got[0], case.expected[0], name="pi")
-                or compare_arrays(got[1], case.expected[1], rtol=1e-6, atol=1e-6, name="mu")
-                or compare_arrays(got[2], case.expected[2], rtol=1e-6, atol=1e-6, name="Sigma"))
-
-    def counts(case):
-        return np.bincount(case.args[1], minlength=case.args[2]).astype(float)
-
-    hints = [
-        lambda got, c: ("divide each class's scatter by N_k (the maximum-likelihood M-step), not by N_k - 1: "
-                        "np.cov divides by N_k - 1 unless you pass bias=True")
-        if _triple(got) and _close(got[2], c.expected[2] * (counts(c) / (counts(c) - 1))[:, None, None]) else None,
-        lambda got, c: "pi_k is the class's SHARE of the points, N_k / N, not its count N_k"
-        if _triple(got) and _close(got[0], counts(c)) else None,
-        lambda got, c: "the priors are the class shares N_k / N, not 1/K: the classes have different sizes"
-        if _triple(got) and _close(got[0], np.full(c.args[2], 1 / c.args[2])) else None,
-        lambda got, c: ("centre each class on its OWN mean: Sigma_k sums (x_n - mu_k)(x_n - mu_k)^T over the "
-                        "points of class k only") if _triple(got) and any(
-            _close(got[2], _class_scatter(c.args[0], c.args[1], c.args[2], centre)) for centre in ("none", "overall"))
-        else None,
-    ]
-    return run_cases("class_gaussians", fn, cases, hints, compare=compare)
+    return run_cases("class_gaussians", fn, cases, CLASS_GAUSSIANS_HINTS, compare=_class_gaussians_problem)
 
 
 def _proba_ref(X, pi, mu, Sigma):
     return _responsibilities(X, GMMParams(pi=pi, mu=mu, Sigma=Sigma))
 
 
+nan_from_underflow = Hint(nan_in_answer, "NaN: far from every class all densities underflow to 0 and you divide 0 by "
+                                         "0. Work with log pi_k + log N(x | mu_k, Sigma_k) and normalise with "
+                                         "scipy.special.logsumexp")
+
+
+@hint("include the class priors: the posterior is proportional to pi_k N(x | mu_k, Sigma_k), not to the likelihood "
+      "alone")
+def forgot_priors(got, case) -> bool:
+    X, _, mu, Sigma = case.args
+    return close(got, _proba_ref(X, np.full(3, 1 / 3), mu, Sigma), rtol=1e-5)
+
+
+@hint("return probabilities, not their logarithms: exponentiate at the end")
+def returned_log_probabilities(got, case) -> bool:
+    return np.shape(got) == case.expected.shape and close(got, np.log(np.clip(case.expected, 1e-300, None)), rtol=1e-5)
+
+
+@hint("return the (N, K) probabilities of every class, not the predicted class")
+def returned_classes(got, case) -> bool:
+    return np.shape(got) == (len(case.args[0]),)
+
+
+PREDICT_PROBA_QDA_HINTS = [nan_from_underflow, forgot_priors, returned_log_probabilities, returned_classes]
+
+
+@check
 def predict_proba_qda(fn) -> CheckResult:
     """Q: p(y = k | x) = pi_k N(x | mu_k, Sigma_k) / sum_j pi_j N(x | mu_j, Sigma_j), computed in log space."""
     X, _ = _labelled_2d(3)
@@ -93,22 +136,46 @@ def predict_proba_qda(fn) -> CheckResult:
                   _proba_ref(X, skewed, _MU, _SIGMA)),
              Case("two points thousands of units from every class", (far, pi, _MU, _SIGMA),
                   _proba_ref(far, pi, _MU, _SIGMA))]
-    hints = [
-        lambda got, c: ("NaN: far from every class all densities underflow to 0 and you divide 0 by 0. Work with "
-                        "log pi_k + log N(x | mu_k, Sigma_k) and normalise with scipy.special.logsumexp")
-        if _has_nan(got) else None,
-        lambda got, c: ("include the class priors: the posterior is proportional to pi_k N(x | mu_k, Sigma_k), "
-                        "not to the likelihood alone")
-        if _close(got, _proba_ref(c.args[0], np.full(3, 1 / 3), c.args[2], c.args[3]), rtol=1e-5) else None,
-        lambda got, c: "return probabilities, not their logarithms: exponentiate at the end"
-        if np.shape(got) == c.expected.shape and _close(got, np.log(np.clip(c.expected, 1e-300, None)), rtol=1e-5)
-        else None,
-        lambda got, c: "return the (N, K) probabilities of every class, not the predicted class"
-        if np.shape(got) == (len(c.args[0]),) else None,
-    ]
-    return run_cases("predict_proba_qda", fn, cases, hints)
+    return run_cases("predict_proba_qda", fn, cases, PREDICT_PROBA_QDA_HINTS)
 
 
+def _clamp_problem(got, case) -> str | None:
+    if not np.array_equal(case.args[0], case.extra["copy"]):
+        case.args[0][...] = case.extra["copy"]  # restore it for the next case
+        return "your function changed the gamma it was given; it should work on a copy (out = gamma.copy())"
+    return compare_arrays(got, case.expected, name="gamma")
+
+
+def _clamped(gamma, rows, y_partial):
+    out = np.array(gamma, dtype=float)
+    out[rows] = np.eye(gamma.shape[1])[y_partial[rows]]
+    return out
+
+
+@hint("class 0 is a label too: the labelled rows are those with y_partial >= 0 (not > 0); only -1 means unlabelled")
+def class_0_unlabelled(got, case) -> bool:
+    gamma, y_partial = case.args
+    return close(got, _clamped(gamma, y_partial > 0, y_partial))
+
+
+@hint("np.eye(K)[-1] is the one-hot row of the LAST class: replace only the rows with y_partial >= 0, and keep the "
+      "E-step's gamma where y_partial == -1")
+def one_hot_everywhere(got, case) -> bool:
+    gamma, y_partial = case.args
+    return close(got, np.eye(gamma.shape[1])[y_partial])
+
+
+@hint("clamp the LABELLED rows (y_partial >= 0) to one-hot; the unlabelled rows (-1) keep their E-step "
+      "responsibilities")
+def clamped_the_unlabelled(got, case) -> bool:
+    gamma, y_partial = case.args
+    return close(got, _clamped(gamma, y_partial == -1, y_partial))
+
+
+SEMI_SUPERVISED_GAMMA_HINTS = [class_0_unlabelled, one_hot_everywhere, clamped_the_unlabelled]
+
+
+@check
 def semi_supervised_gamma(fn) -> CheckResult:
     """Q: labelled rows (y_partial >= 0) become one-hot, unlabelled rows (-1) keep the E-step's gamma."""
     X, _ = _labelled_2d(4, sizes=(4, 3, 3))
@@ -119,30 +186,7 @@ def semi_supervised_gamma(fn) -> CheckResult:
                   extra={"copy": gamma.copy()}),
              Case("10 points, 2 labelled", (gamma, mostly_unlabelled), _clamp_labels(gamma, mostly_unlabelled),
                   extra={"copy": gamma.copy()})]
-
-    def compare(got, case):
-        if not np.array_equal(case.args[0], case.extra["copy"]):
-            case.args[0][...] = case.extra["copy"]  # restore it for the next case
-            return "your function changed the gamma it was given; it should work on a copy (out = gamma.copy())"
-        return compare_arrays(got, case.expected, name="gamma")
-
-    def clamped(gamma, rows, y_partial):
-        out = np.array(gamma, dtype=float)
-        out[rows] = np.eye(gamma.shape[1])[y_partial[rows]]
-        return out
-
-    hints = [
-        lambda got, c: ("class 0 is a label too: the labelled rows are those with y_partial >= 0 (not > 0); "
-                        "only -1 means unlabelled") if _close(got, clamped(c.args[0], c.args[1] > 0, c.args[1]))
-        else None,
-        lambda got, c: ("np.eye(K)[-1] is the one-hot row of the LAST class: replace only the rows with "
-                        "y_partial >= 0, and keep the E-step's gamma where y_partial == -1")
-        if _close(got, np.eye(c.args[0].shape[1])[c.args[1]]) else None,
-        lambda got, c: ("clamp the LABELLED rows (y_partial >= 0) to one-hot; the unlabelled rows (-1) keep "
-                        "their E-step responsibilities") if _close(got, clamped(c.args[0], c.args[1] == -1, c.args[1]))
-        else None,
-    ]
-    return run_cases("semi_supervised_gamma", fn, cases, hints, compare=compare)
+    return run_cases("semi_supervised_gamma", fn, cases, SEMI_SUPERVISED_GAMMA_HINTS, compare=_clamp_problem)
 
 
 def _mvn_3d():
@@ -171,47 +215,80 @@ def _blocks(c):
     return S[np.ix_(m, o)], S[np.ix_(o, o)], S[np.ix_(m, m)], S[np.ix_(o, m)]
 
 
+def _mean_variant(case, use_inverse=True, centre=True, add_mean=True):
+    S_mo, S_oo, _, _ = _blocks(case)
+    mu, o = case.extra["mu"], case.extra["o"]
+    d = case.extra["x"] - (mu[o] if centre else 0.0)
+    shift = S_mo @ (np.linalg.solve(S_oo, d) if use_inverse else S_oo @ d)
+    return (mu[~o] if add_mean else 0.0) + shift
+
+
+@hint("multiply by the INVERSE of Sigma_oo: use np.linalg.solve(Sigma_oo, x_o - mu_o), not Sigma_oo @ (x_o - mu_o)")
+def mean_without_inverse(got, case) -> bool:
+    return close(got, _mean_variant(case, use_inverse=False))
+
+
+@hint("centre the observed values first: x_o - mu_o, not x_o")
+def mean_not_centred(got, case) -> bool:
+    return close(got, _mean_variant(case, centre=False))
+
+
+@hint("start from the missing features' own mean: mu_m + Sigma_mo Sigma_oo^{{-1}} (x_o - mu_o)")
+def mean_without_mu_m(got, case) -> bool:
+    return close(got, _mean_variant(case, add_mean=False))
+
+
+@hint("the observed values tell you something: E[x_m | x_o] is mu_m plus a correction Sigma_mo Sigma_oo^{{-1}} (x_o "
+      "- mu_o)")
+def returned_prior_mean(got, case) -> bool:
+    return close(got, case.extra["mu"][~case.extra["o"]])
+
+
+@hint("return only the missing features, shape (|m|,), in their original order")
+def returned_every_feature(got, case) -> bool:
+    return np.size(got) == case.extra["o"].size
+
+
+CONDITIONAL_MEAN_HINTS = [
+    mean_without_inverse,
+    mean_not_centred,
+    mean_without_mu_m,
+    returned_prior_mean,
+    returned_every_feature,
+]
+
+
+@check
 def conditional_mean(fn) -> CheckResult:
     """Q: E[x_m | x_o] = mu_m + Sigma_mo Sigma_oo^{-1} (x_o - mu_o) for one point; returns (|m|,)."""
-    cases = _conditional_cases(0)
-
-    def variant(c, use_inverse=True, centre=True, add_mean=True):
-        S_mo, S_oo, _, _ = _blocks(c)
-        mu, o = c.extra["mu"], c.extra["o"]
-        d = c.extra["x"] - (mu[o] if centre else 0.0)
-        shift = S_mo @ (np.linalg.solve(S_oo, d) if use_inverse else S_oo @ d)
-        return (mu[~o] if add_mean else 0.0) + shift
-
-    hints = [
-        lambda got, c: ("multiply by the INVERSE of Sigma_oo: use np.linalg.solve(Sigma_oo, x_o - mu_o), "
-                        "not Sigma_oo @ (x_o - mu_o)") if _close(got, variant(c, use_inverse=False)) else None,
-        lambda got, c: "centre the observed values first: x_o - mu_o, not x_o"
-        if _close(got, variant(c, centre=False)) else None,
-        lambda got, c: "start from the missing features' own mean: mu_m + Sigma_mo Sigma_oo^{-1} (x_o - mu_o)"
-        if _close(got, variant(c, add_mean=False)) else None,
-        lambda got, c: ("the observed values tell you something: E[x_m | x_o] is mu_m plus a correction "
-                        "Sigma_mo Sigma_oo^{-1} (x_o - mu_o)") if _close(got, c.extra["mu"][~c.extra["o"]]) else None,
-        lambda got, c: "return only the missing features, shape (|m|,), in their original order"
-        if np.size(got) == c.extra["o"].size else None,
-    ]
-    return run_cases("conditional_mean", fn, cases, hints)
+    return run_cases("conditional_mean", fn, _conditional_cases(0), CONDITIONAL_MEAN_HINTS)
 
 
+def _covariance_variant(case, sign=-1.0, use_inverse=True):
+    S_mo, S_oo, S_mm, S_om = _blocks(case)
+    middle = np.linalg.solve(S_oo, S_om) if use_inverse else S_oo @ S_om
+    return S_mm + sign * S_mo @ middle
+
+
+@hint("knowing x_o REDUCES the uncertainty about x_m: subtract Sigma_mo Sigma_oo^{{-1}} Sigma_om from Sigma_mm")
+def did_not_reduce(got, case) -> bool:
+    return close(got, _blocks(case)[2]) or close(got, _covariance_variant(case, sign=1.0))
+
+
+@hint("use the INVERSE of Sigma_oo: np.linalg.solve(Sigma_oo, Sigma_om)")
+def covariance_without_inverse(got, case) -> bool:
+    return close(got, _covariance_variant(case, use_inverse=False))
+
+
+@hint("return the (|m|, |m|) block for the missing features only")
+def returned_full_covariance(got, case) -> bool:
+    return np.shape(got) == case.extra["Sigma"].shape
+
+
+CONDITIONAL_COVARIANCE_HINTS = [did_not_reduce, covariance_without_inverse, returned_full_covariance]
+
+
+@check
 def conditional_covariance(fn) -> CheckResult:
     """Q: Cov[x_m | x_o] = Sigma_mm - Sigma_mo Sigma_oo^{-1} Sigma_om; returns (|m|, |m|)."""
-    cases = _conditional_cases(1)
-
-    def variant(c, sign=-1.0, use_inverse=True):
-        S_mo, S_oo, S_mm, S_om = _blocks(c)
-        middle = np.linalg.solve(S_oo, S_om) if use_inverse else S_oo @ S_om
-        return S_mm + sign * S_mo @ middle
-
-    hints = [
-        lambda got, c: ("knowing x_o REDUCES the uncertainty about x_m: subtract Sigma_mo Sigma_oo^{-1} Sigma_om "
-                        "from Sigma_mm") if _close(got, _blocks(c)[2]) or _close(got, variant(c, sign=1.0)) else None,
-        lambda got, c: "use the INVERSE of Sigma_oo: np.linalg.solve(Sigma_oo, Sigma_om)"
-        if _close(got, variant(c, use_inverse=False)) else None,
-        lambda got, c: "return the (|m|, |m|) block for the missing features only"
-        if np.shape(got) == c.extra["Sigma"].shape else None,
-    ]
-    return run_cases("conditional_covariance", fn, cases, hints)
+    return run_cases("conditional_covariance", fn, _conditional_cases(1), CONDITIONAL_COVARIANCE_HINTS)
