@@ -10,7 +10,8 @@ from scipy.special import logsumexp
 from ..em import fit_gmm as _fit_gmm
 from ..gaussian import log_gaussian as _log_gaussian
 from ..params import GMMParams
-from ._engine import Case, CheckResult, _close, compare_arrays, run_cases
+from .engine import Case, CheckResult, check, compare_arrays, hint, run_cases
+from .fixtures import close
 
 __all__ = ["chunk_stats", "merge_stats", "m_step_from_stats", "streaming_em"]
 
@@ -95,7 +96,7 @@ def _compare_parts(names):
 
 def _part_close(got, expected, index, rtol=1e-6) -> bool:
     try:
-        return _close(got[index], expected, rtol)
+        return close(got[index], expected, rtol)
     except (TypeError, IndexError, KeyError):
         return False
 
@@ -105,36 +106,55 @@ def _part_close(got, expected, index, rtol=1e-6) -> bool:
 STATS = ("N_k", "xbar", "S")
 
 
-def chunk_stats(fn) -> CheckResult:
-    """Q: (N_k, xbar_k, S_k) of one chunk under fixed parameters; S_k is the scatter about xbar_k."""
+def _hard(X, pi, mu, Sigma):
+    return np.eye(len(pi))[_gamma(X, pi, mu, Sigma).argmax(axis=1)]
+
+
+@hint("compute the responsibilities in log space (log pi_k + log N, minus logsumexp over k): "
+      "far from every component the densities underflow to 0 and 0/0 is NaN")
+def stats_not_in_log_space(got, case) -> bool:
+    return bool(np.isnan(_parts(got, 3)[0]).any())
+
+
+@hint("use the soft responsibilities gamma_nk, not a hard assignment to the likeliest component")
+def stats_hard(got, case) -> bool:
+    return _part_close(got, _stats_from_gamma(case.args[0], _hard(*case.args))[0], 0)
+
+
+@hint("xbar_k is the weighted MEAN: divide sum_n gamma_nk x_n by N_k")
+def stats_sum_not_mean(got, case) -> bool:
+    return _part_close(got, _gamma(*case.args).T @ case.args[0], 1)
+
+
+@hint("S_k is the scatter about the chunk's own xbar_k, not about the current mu_k")
+def stats_about_old_means(got, case) -> bool:
+    return _part_close(got, _scatter_about(case.args[0], _gamma(*case.args), case.args[2]), 2)
+
+
+@hint("S_k is a SUM, sum_n gamma_nk (x_n - xbar_k)(x_n - xbar_k)^T: do not divide it by N_k")
+def stats_divided(got, case) -> bool:
+    return _part_close(got, case.expected[2] / (case.expected[0] + TINY)[:, None, None], 2)
+
+
+CHUNK_STATS_HINTS = [stats_not_in_log_space, stats_hard, stats_sum_not_mean, stats_about_old_means, stats_divided]
+
+
+def _chunk_cases():
     X, (pi, mu, Sigma) = _data()
     X3, (pi3, mu3, Sigma3) = _data_3d()
     far = np.vstack([X[:20], [[400.0, -300.0]]])  # every density underflows to 0 at this point
-    cases = [Case("40 anisotropic 2-D points, K = 3", (X[:40].copy(), pi, mu.copy(), Sigma),
-                  _stats(X[:40], pi, mu, Sigma)),
-             Case("3-D data far from the origin on very different scales, K = 2", (X3.copy(), pi3, mu3.copy(), Sigma3),
-                  _stats(X3, pi3, mu3, Sigma3), rtol=1e-7, atol=1e-9),
-             Case("20 points and one far outlier at (400, -300)", (far.copy(), pi, mu.copy(), Sigma),
-                  _stats(far, pi, mu, Sigma))]
+    return [Case("40 anisotropic 2-D points, K = 3", (X[:40].copy(), pi, mu.copy(), Sigma),
+                 _stats(X[:40], pi, mu, Sigma)),
+            Case("3-D data far from the origin on very different scales, K = 2", (X3.copy(), pi3, mu3.copy(), Sigma3),
+                 _stats(X3, pi3, mu3, Sigma3), rtol=1e-7, atol=1e-9),
+            Case("20 points and one far outlier at (400, -300)", (far.copy(), pi, mu.copy(), Sigma),
+                 _stats(far, pi, mu, Sigma))]
 
-    def hard(got, c):
-        X, pi, mu, Sigma = c.args
-        return np.eye(len(pi))[_gamma(X, pi, mu, Sigma).argmax(axis=1)]
 
-    hints = [
-        lambda got, c: ("compute the responsibilities in log space (log pi_k + log N, minus logsumexp over k): "
-                        "far from every component the densities underflow to 0 and 0/0 is NaN"
-                        if _parts(got, 3) is not None and np.isnan(_parts(got, 3)[0]).any() else None),
-        lambda got, c: ("use the soft responsibilities gamma_nk, not a hard assignment to the likeliest component"
-                        if _part_close(got, _stats_from_gamma(c.args[0], hard(got, c))[0], 0) else None),
-        lambda got, c: ("xbar_k is the weighted MEAN: divide sum_n gamma_nk x_n by N_k"
-                        if _part_close(got, _gamma(*c.args).T @ c.args[0], 1) else None),
-        lambda got, c: ("S_k is the scatter about the chunk's own xbar_k, not about the current mu_k"
-                        if _part_close(got, _scatter_about(c.args[0], _gamma(*c.args), c.args[2]), 2) else None),
-        lambda got, c: ("S_k is a SUM, sum_n gamma_nk (x_n - xbar_k)(x_n - xbar_k)^T: do not divide it by N_k"
-                        if _part_close(got, c.expected[2] / (c.expected[0] + TINY)[:, None, None], 2) else None),
-    ]
-    return run_cases("chunk_stats", fn, cases, hints, compare=_compare_parts(STATS))
+@check
+def chunk_stats(fn) -> CheckResult:
+    """Q: (N_k, xbar_k, S_k) of one chunk under fixed parameters; S_k is the scatter about xbar_k."""
+    return run_cases("chunk_stats", fn, _chunk_cases(), CHUNK_STATS_HINTS, compare=_compare_parts(STATS))
 
 
 def _scatter_about(X, gamma, centre):
@@ -145,8 +165,21 @@ def _scatter_about(X, gamma, centre):
 # ---------------------------------------------------------------- Q2 merging two chunks
 
 
-def merge_stats(fn) -> CheckResult:
-    """Q: the statistics of A and B together, from those of A and of B."""
+@hint("adding the scatters is not enough: each is about its own chunk's mean, so add the "
+      "between-chunk term N_A N_B / N (xbar_A - xbar_B)(xbar_A - xbar_B)^T")
+def merge_without_between_term(got, case) -> bool:
+    return _part_close(got, case.args[0][2] + case.args[1][2], 2)
+
+
+@hint("the merged mean weights each chunk by its soft count: (N_A xbar_A + N_B xbar_B) / N")
+def merge_unweighted_mean(got, case) -> bool:
+    return _part_close(got, (case.args[0][1] + case.args[1][1]) / 2, 1)
+
+
+MERGE_STATS_HINTS = [merge_without_between_term, merge_unweighted_mean]
+
+
+def _merge_cases():
     X, (pi, mu, Sigma) = _data(seed=1)
     X3, (pi3, mu3, Sigma3) = _data_3d(seed=6)
     cases = []
@@ -156,23 +189,46 @@ def merge_stats(fn) -> CheckResult:
                                 ("a chunk of 2-D points and a chunk of ONE point", X[:30], X[30:31], (pi, mu, Sigma))):
         a, b = _stats(A, *params), _stats(B, *params)
         cases.append(Case(label, (a, b), _stats(np.vstack([A, B]), *params), rtol=1e-7, atol=1e-8))
+    return cases
 
-    def naive(a, b):
-        return a[2] + b[2]
 
-    hints = [
-        lambda got, c: ("adding the scatters is not enough: each is about its own chunk's mean, so add the "
-                        "between-chunk term N_A N_B / N (xbar_A - xbar_B)(xbar_A - xbar_B)^T"
-                        if _part_close(got, naive(*c.args), 2) else None),
-        lambda got, c: ("the merged mean weights each chunk by its soft count: (N_A xbar_A + N_B xbar_B) / N"
-                        if _part_close(got, (c.args[0][1] + c.args[1][1]) / 2, 1) else None),
-    ]
-    return run_cases("merge_stats", fn, cases, hints, compare=_compare_parts(STATS))
+@check
+def merge_stats(fn) -> CheckResult:
+    """Q: the statistics of A and B together, from those of A and of B."""
+    return run_cases("merge_stats", fn, _merge_cases(), MERGE_STATS_HINTS, compare=_compare_parts(STATS))
 
 
 # ---------------------------------------------------------------- Q3 the M-step from statistics
 
 
+def _eye(case):
+    return case.args[3] * np.eye(case.args[1].shape[1])
+
+
+@hint("pi_k = N_k / N with N = sum_k N_k, so the weights sum to 1")
+def weights_not_normalised(got, case) -> bool:
+    return not np.isclose(_parts(got, 3)[0].sum(), 1.0)
+
+
+@hint("Sigma_k = S_k / N_k: S_k is a sum over the points, divide it by the soft count")
+def scatter_as_covariance(got, case) -> bool:
+    return _part_close(got, case.args[2] + _eye(case), 2)
+
+
+@hint("divide S_k by its own component's N_k, not by the total N")
+def divided_by_total(got, case) -> bool:
+    return _part_close(got, case.args[2] / case.args[0].sum() + _eye(case), 2)
+
+
+@hint("add reg_covar to the diagonal of every Sigma_k")
+def forgot_floor(got, case) -> bool:
+    return _part_close(got, case.args[2] / case.args[0][:, None, None], 2)
+
+
+M_STEP_FROM_STATS_HINTS = [weights_not_normalised, scatter_as_covariance, divided_by_total, forgot_floor]
+
+
+@check
 def m_step_from_stats(fn) -> CheckResult:
     """Q: pi_k = N_k / N, mu_k = xbar_k, Sigma_k = S_k / N_k + reg_covar I, from the statistics alone."""
     X, (pi, mu, Sigma) = _data(seed=2)
@@ -181,19 +237,8 @@ def m_step_from_stats(fn) -> CheckResult:
     cases = [Case("statistics of 120 2-D points, K = 3, reg_covar = 1e-6", (*s2, 1e-6), _m_step(*s2, 1e-6)),
              Case("statistics of 90 3-D points, K = 2, reg_covar = 0.01", (*s3, 0.01), _m_step(*s3, 0.01),
                   rtol=1e-8, atol=1e-10)]
-    names = ("pi", "mu", "Sigma")
-    hints = [
-        lambda got, c: ("pi_k = N_k / N with N = sum_k N_k, so the weights sum to 1"
-                        if _parts(got, 3) is not None and not np.isclose(_parts(got, 3)[0].sum(), 1.0) else None),
-        lambda got, c: ("Sigma_k = S_k / N_k: S_k is a sum over the points, divide it by the soft count"
-                        if _part_close(got, c.args[2] + c.args[3] * np.eye(c.args[1].shape[1]), 2) else None),
-        lambda got, c: ("divide S_k by its own component's N_k, not by the total N"
-                        if _part_close(got, c.args[2] / c.args[0].sum() + c.args[3] * np.eye(c.args[1].shape[1]), 2)
-                        else None),
-        lambda got, c: ("add reg_covar to the diagonal of every Sigma_k"
-                        if _part_close(got, c.args[2] / c.args[0][:, None, None], 2) else None),
-    ]
-    return run_cases("m_step_from_stats", fn, cases, hints, compare=_compare_parts(names))
+    return run_cases("m_step_from_stats", fn, cases, M_STEP_FROM_STATS_HINTS,
+                     compare=_compare_parts(("pi", "mu", "Sigma")))
 
 
 # ---------------------------------------------------------------- Q4 streaming EM
@@ -225,8 +270,27 @@ def _last_chunk_only(chunks, pi, mu, Sigma, n_iter, reg_covar):
     return pi, mu, Sigma
 
 
-def streaming_em(fn) -> CheckResult:
-    """Q: n_iter EM iterations, each one pass over the chunks, equal to in-memory EM from the same start."""
+@hint("one M-step per ITERATION, after the statistics of ALL chunks are merged: an M-step after "
+      "every chunk is a different (online) algorithm")
+def em_step_per_chunk(got, case) -> bool:
+    return _part_close(got, _one_step_per_chunk(*case.args)[1], 1)
+
+
+@hint("recompute the statistics in every iteration under the CURRENT parameters: statistics "
+      "from the start give only the first iteration")
+def em_stats_once(got, case) -> bool:
+    return _part_close(got, _stats_once(*case.args)[1], 1)
+
+
+@hint("merge the statistics of every chunk (merge_stats), do not overwrite them with the last chunk's")
+def em_last_chunk_wins(got, case) -> bool:
+    return _part_close(got, _last_chunk_only(*case.args)[1], 1)
+
+
+STREAMING_EM_HINTS = [em_step_per_chunk, em_stats_once, em_last_chunk_wins]
+
+
+def _streaming_cases():
     X, (pi, mu, Sigma) = _data(seed=3, N=150)
     X3, (pi3, mu3, Sigma3) = _data_3d(seed=8)
     cases = []
@@ -237,14 +301,11 @@ def streaming_em(fn) -> CheckResult:
             ("150 2-D points in ONE chunk, K = 3, 1 iteration", [X], (pi, mu, Sigma), 1, 1e-3)):
         args = ([c.copy() for c in chunks], *start, n_iter, reg)
         cases.append(Case(label, args, _in_memory(*args), rtol=1e-7, atol=1e-8))
-    hints = [
-        lambda got, c: ("one M-step per ITERATION, after the statistics of ALL chunks are merged: an M-step after "
-                        "every chunk is a different (online) algorithm"
-                        if _part_close(got, _one_step_per_chunk(*c.args)[1], 1) else None),
-        lambda got, c: ("recompute the statistics in every iteration under the CURRENT parameters: statistics "
-                        "from the start give only the first iteration" if _part_close(got, _stats_once(*c.args)[1], 1)
-                        else None),
-        lambda got, c: ("merge the statistics of every chunk (merge_stats), do not overwrite them with the last chunk's"
-                        if _part_close(got, _last_chunk_only(*c.args)[1], 1) else None),
-    ]
-    return run_cases("streaming_em", fn, cases, hints, compare=_compare_parts(("pi", "mu", "Sigma")))
+    return cases
+
+
+@check
+def streaming_em(fn) -> CheckResult:
+    """Q: n_iter EM iterations, each one pass over the chunks, equal to in-memory EM from the same start."""
+    return run_cases("streaming_em", fn, _streaming_cases(), STREAMING_EM_HINTS,
+                     compare=_compare_parts(("pi", "mu", "Sigma")))
