@@ -63,8 +63,10 @@ bench: $(TEST_STAMP)
 
 setup: $(STAMP)
 
-$(TEST_STAMP): $(STAMP)
+$(TEST_STAMP): $(STAMP) package-lock.json
 	$(BIN)/python -m pip install --quiet -e ".[instructor,scale]"
+	# axe-core for the HTML export audit (tests/test_export_a11y.py), from the lock file, no CDN at test time
+	npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pip download --quiet -d $(WHEELHOUSE) . "setuptools>=77" ipykernel nbclient
 	touch $(TEST_STAMP)
 

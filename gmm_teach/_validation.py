@@ -8,6 +8,9 @@ instead of a NumPy traceback from deep inside the maths.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -16,25 +19,33 @@ GAMMA_MAX = 1 + 1e-8  # a responsibility may round a little above 1
 ROW_SUM_TOL = 1e-6 + 1e-5  # |sum_k gamma_nk - 1| allowed: np.allclose(row_sums, 1, atol=1e-6)
 
 
+class NotNumbersError(TypeError, ValueError):
+    """The data are not real numbers (text, complex, ragged lists).
+
+    Both a TypeError (the kind of value is wrong) and a ValueError (what scikit-learn
+    raises for the same input), so code written for either catches it.
+    """
+
+
 def as_float_array(value, name: str) -> np.ndarray:
-    """Convert ``value`` to a float64 array, or raise a TypeError naming ``name``."""
+    """Convert ``value`` to a float64 array, or raise a NotNumbersError naming ``name``."""
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got a {type(value).__name__}")
+        raise NotNumbersError(f"{name} must be an array of numbers, got a {type(value).__name__}")
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged lists and other oddities
-        raise TypeError(f"{name} must be an array of numbers: {exc}") from None
+        raise NotNumbersError(f"{name} must be an array of numbers: {exc}") from None
     if arr.dtype == object:
         try:
             arr = arr.astype(float)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"{name} must be an array of numbers, got values like {arr.flat[0]!r}"
+        except (TypeError, ValueError) as exc:
+            raise NotNumbersError(
+                f"{name} must be an array of numbers, got values like {arr.flat[0]!r} ({exc})"
             ) from None
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
+        raise NotNumbersError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
     if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real, got complex values")
+        raise NotNumbersError(f"{name} must be real, got complex values (Complex data not supported)")
     return arr.astype(np.float64, copy=False)
 
 
@@ -59,6 +70,57 @@ def check_X(X, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} must have at least one row and one column, got shape {X.shape}")
     check_finite(X, name)
     return X
+
+
+def check_X_2d(X, name: str = "X", minimum_rows: int = 1, n_features=None) -> np.ndarray:
+    """check_X, but as strict as scikit-learn: 2-D only, N >= minimum_rows, D == n_features if given."""
+    arr = as_float_array(X, name)
+    if arr.ndim == 1:
+        raise ValueError(f"Expected 2D array, got 1D array instead: {name} must have shape (n_samples, "
+                         "n_features). Reshape your data with X.reshape(-1, 1) if it has a single feature.")
+    if arr.ndim == 2 and 0 in arr.shape:
+        what = "sample" if arr.shape[0] == 0 else "feature"
+        raise ValueError(f"{name} must have at least one row and one column: found 0 {what}(s) "
+                         f"(shape={arr.shape}) while a minimum of 1 is required.")
+    X = check_X(arr, name)
+    if X.shape[0] < minimum_rows:
+        raise ValueError(f"{name} has n_samples={X.shape[0]}; at least {minimum_rows} are needed")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"{name} has {X.shape[1]} features, but GaussianMixture is expecting "
+                         f"{n_features} features as input")
+    return X
+
+
+def check_params(p, D: int | None = None, name: str = "p"):
+    """A GMMParams (with D features, if D is given), or a TypeError/ValueError saying so."""
+    from .params import GMMParams  # here, not at the top: params.py itself imports this module
+
+    if not isinstance(p, GMMParams):
+        raise TypeError(f"{name} must be a GMMParams (the mixture's parameters pi, mu, Sigma), "
+                        f"got {type(p).__name__}")
+    if D is not None and p.D != D:
+        raise ValueError(f"{name} has D={p.D} features but X has {D} columns")
+    return p
+
+
+def check_mean(mu, D: int, name: str = "mu") -> np.ndarray:
+    """A (D,) mean of finite numbers."""
+    mu = np.atleast_1d(as_float_array(mu, name))
+    if mu.shape != (D,):
+        raise ValueError(f"{name} must have shape (D,) = ({D},), got shape {mu.shape}")
+    check_finite(mu, name)
+    return mu
+
+
+def check_covariance(Sigma, D: int, name: str = "Sigma") -> np.ndarray:
+    """A (D, D) covariance; for D = 1 a single variance is accepted too."""
+    Sigma = as_float_array(Sigma, name)
+    if D == 1 and Sigma.size == 1:
+        Sigma = Sigma.reshape(1, 1)  # a variance
+    if Sigma.shape != (D, D):
+        raise ValueError(f"{name} must have shape (D, D) = ({D}, {D}), got shape {Sigma.shape}")
+    check_finite(Sigma, name)
+    return Sigma
 
 
 def check_n_components(K, N: int | None = None, name: str = "K") -> int:
@@ -90,6 +152,15 @@ def check_positive(value, name: str, allow_zero: bool = False) -> float:
         expected = "a finite number >= 0" if allow_zero else "a finite number > 0"
         raise ValueError(f"{name} must be {expected}, got {value}")
     return value
+
+
+def check_correlation(rho, name: str = "rho") -> float:
+    """A correlation strictly between -1 and 1 (at +-1 the covariance is singular)."""
+    if isinstance(rho, bool) or not isinstance(rho, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {rho!r}")
+    if not -1.0 < float(rho) < 1.0:
+        raise ValueError(f"{name} must be a correlation strictly between -1 and 1, got {rho}")
+    return float(rho)
 
 
 def check_int(value, name: str, minimum: int = 0) -> int:
@@ -127,9 +198,36 @@ def check_gamma(gamma, N: int, name: str = "gamma") -> np.ndarray:
 
 
 def as_generator(seed, name: str = "seed") -> np.random.Generator:
-    """Accept None, an int or a Generator, as numpy does."""
+    """Accept None, an int or a Generator, as numpy does, and a legacy RandomState, as scikit-learn does.
+
+    A RandomState is asked for one integer seed (so it advances, and the same
+    RandomState state always gives the same Generator).
+    """
     if isinstance(seed, np.random.Generator):
         return seed
+    if isinstance(seed, np.random.RandomState):
+        return np.random.default_rng(int(seed.randint(np.iinfo(np.int32).max)))
     if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
-    raise TypeError(f"{name} must be None, an int or a numpy Generator, got {seed!r}")
+    raise TypeError(f"{name} must be None, an int, a numpy Generator or RandomState, got {seed!r}")
+
+
+def check_settings(covariance_type, max_iter, tol, reg_covar):
+    """The EM loop's settings: (max_iter, tol, reg_covar) checked, covariance_type one of COVARIANCE_TYPES."""
+    check_covariance_type(covariance_type)
+    return (
+        check_int(max_iter, "max_iter", minimum=0),
+        check_positive(tol, "tol", allow_zero=True),
+        check_positive(reg_covar, "reg_covar", allow_zero=True),
+    )
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message: str, category) -> None:
+    """warnings.warn, pointed at the first line outside gmm_teach: the learner's call, however deep."""
+    frame, level = sys._getframe(1), 2  # level 2 = warn's caller
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

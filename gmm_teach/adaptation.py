@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive, check_X
-from .em import e_step
+from ._validation import check_params, check_positive, check_X
+from .em import e_step, soft_counts
 from .params import GMMParams
 
 
@@ -55,11 +55,10 @@ def map_adapt_means(X, prior: GMMParams, r: float = 16.0) -> GMMParams:
     the UBM's means with covariance Sigma_k / r (one EM step). notebooks/10.
     """
     X = check_X(X)
-    if not isinstance(prior, GMMParams):
-        raise TypeError(f"prior must be a GMMParams, got {type(prior).__name__}")
+    check_params(prior, X.shape[1], name="prior")
     gamma, _ = e_step(X, prior)  # (N, K)
     N_k = gamma.sum(axis=0)  # (K,)
-    xbar = (gamma.T @ X) / (N_k + 10 * np.finfo(float).eps)[:, None]  # (K, D), as the M-step divides
+    xbar = (gamma.T @ X) / soft_counts(N_k)[:, None]  # (K, D), as the M-step divides
     alpha = adaptation_coefficients(N_k, r)[:, None]  # (K, 1)
     mu = alpha * xbar + (1 - alpha) * prior.mu  # (K, D)
     return GMMParams(prior.pi, mu, prior.Sigma, prior.covariance_type)

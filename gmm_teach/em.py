@@ -6,7 +6,6 @@ Cholesky factors, centred covariances, reg_covar on the diagonal, N_k + 10 eps.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,11 +16,14 @@ from ._validation import (
     check_gamma,
     check_int,
     check_n_components,
+    check_params,
     check_positive,
+    check_settings,
     check_X,
+    warn,
 )
-from .covariance import COVARIANCE_ESTIMATORS
-from .gaussian import mahalanobis_sq
+from .covariance import covariance_from_scatter, scatter
+from .gaussian import log_gaussian_cholesky
 from .kmeans import assign_step, kmeans, kmeans_plusplus
 from .params import GMMParams
 
@@ -34,14 +36,6 @@ class DegenerateCovarianceError(ValueError):
     """The M-step produced a covariance that is not positive definite."""
 
 
-def _check_params(p, D: int) -> GMMParams:
-    if not isinstance(p, GMMParams):
-        raise TypeError(f"p must be a GMMParams, got {type(p).__name__}")
-    if p.D != D:
-        raise ValueError(f"p has D={p.D} features but X has {D} columns")
-    return p
-
-
 # ---------------------------------------------------------------- E-step
 
 
@@ -50,7 +44,7 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
 
     Notes
     -----
-    The Gaussian's log-density is computed as in ``log_gaussian``, reusing the
+    The Gaussian's log-density is gaussian.log_gaussian_cholesky, with the
     Cholesky factors GMMParams checked on construction. Derived in notebooks/03.
     The array is column-major (notebooks/09): each component's column is one
     contiguous block of memory, so writing a column and summing across a row
@@ -58,14 +52,12 @@ def log_joint(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
         log_pi = np.log(p.pi)  # (K,)
     out = np.empty((N, p.K), order="F")  # (N, K), column-major
     for k in range(p.K):
-        L = p.cholesky[k]  # (D, D)
-        log_det = 2.0 * np.sum(np.log(np.diag(L)))
-        out[:, k] = log_pi[k] - 0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, p.mu[k], L))
+        out[:, k] = log_pi[k] + log_gaussian_cholesky(X, p.mu[k], p.cholesky[k])
     return out
 
 
@@ -126,9 +118,23 @@ def e_step(X, p: GMMParams):
     Derived in notebooks/03.
     """
     log_pxz = log_joint(X, p)  # (N, K)
+    gamma, log_px = normalise(log_pxz)  # (N, K), (N,)
+    return gamma, float(np.sum(log_px))
+
+
+def normalise(log_pxz):
+    r"""gamma_nk = p(x_n, k) / p(x_n) = exp(log p(x_n, k) - log p(x_n)); returns gamma (N, K), log p(x_n) (N,).
+
+    Every E-step in the library (plain, semi-supervised, missing values) ends here.
+    """
     log_px = log_sum_exp(log_pxz)  # (N,)
     gamma = np.exp(log_pxz - log_px[:, None])  # (N, K)
-    return gamma, float(np.sum(log_px))
+    return gamma, log_px
+
+
+def soft_counts(gamma_sums) -> np.ndarray:
+    r"""N_k = sum_n gamma_nk + 10 eps: a component no point claims divides by a tiny number, not 0; (K,)."""
+    return gamma_sums + 10 * np.finfo(float).eps
 
 
 def elbo(X, p: GMMParams, q) -> float:
@@ -183,15 +189,17 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     gamma = check_gamma(gamma, X.shape[0])  # (N, K)
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
-    N_k = gamma.sum(axis=0) + 10 * np.finfo(float).eps  # (K,)
+    N_k = soft_counts(gamma.sum(axis=0))  # (K,)
     pi = N_k / N_k.sum()  # (K,)
     mu = (gamma.T @ X) / N_k[:, None]  # (K, D)
-    Sigma = COVARIANCE_ESTIMATORS[covariance_type](X, gamma, N_k, mu, reg_covar)  # (K, D, D)
-    _check_not_collapsed(Sigma, N_k)
+    S = scatter(X, gamma, mu)  # (K, D, D): sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T
+    Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 
-def _check_not_collapsed(Sigma, N_k) -> None:
+def check_not_collapsed(Sigma, N_k) -> None:
+    """Raise DegenerateCovarianceError if some Sigma_k is not positive definite (no Cholesky factor)."""
     for k in range(Sigma.shape[0]):
         try:
             np.linalg.cholesky(Sigma[k])
@@ -240,7 +248,7 @@ def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar
     if isinstance(init, GMMParams):
         if init.K != K:
             raise ValueError(f"init has {init.K} components but K={K}")
-        return _check_params(init, D)
+        return check_params(init, D)
     rng = as_generator(seed)
     if init == "random":
         gamma = rng.uniform(size=(N, K))  # (N, K)
@@ -248,10 +256,10 @@ def initial_params(X, K: int, init="kmeans++", covariance_type="full", reg_covar
     labels = _initial_labels(X, K, init, rng)  # (N,)
     empty = np.setdiff1d(np.arange(K), labels)
     if empty.size:
-        warnings.warn(
+        warn(
             f"initialisation gave component(s) {empty.tolist()} no points (does X have fewer than "
             f"K={K} distinct points?); they start with no data behind them.",
-            DegenerateFitWarning, stacklevel=3,
+            DegenerateFitWarning,
         )
     return m_step(X, np.eye(K)[labels], covariance_type, reg_covar)  # one-hot gamma
 
@@ -279,6 +287,7 @@ def fit_gmm(
     tol: float = 1e-3,
     reg_covar: float = 1e-6,
     seed=None,
+    n_init: int = 1,
 ) -> FitResult:
     r"""EM: from theta_0, repeat E-step then M-step until the mean log-likelihood stops rising.
 
@@ -290,9 +299,12 @@ def fit_gmm(
     covariance_type : "full", "tied", "diag" or "spherical".
     max_iter : most EM iterations (one iteration = one E-step + one M-step).
     tol : stop when the MEAN log-likelihood per sample changed by less than tol
-        between two E-steps (as scikit-learn does).
+        between two E-steps (``has_converged``, as scikit-learn does).
     reg_covar : added to every variance in the M-step.
     seed : int, None or numpy Generator, for the initialisation.
+    n_init : number of starts; the fit with the highest final log-likelihood is
+        returned. The starts draw in turn from ONE generator, ``as_generator(seed)``,
+        so start 1 is exactly the ``n_init=1`` fit with the same seed.
 
     Returns
     -------
@@ -304,23 +316,64 @@ def fit_gmm(
     if its covariance becomes singular (possible only with reg_covar = 0), EM stops
     there and returns the last valid parameters. Derived in notebooks/03.
     """
+    return run_em(X, K, e_step, m_step, init=init, covariance_type=covariance_type, max_iter=max_iter,
+                  tol=tol, reg_covar=reg_covar, seed=seed, n_init=n_init)
+
+
+def run_em(X, K, expectation, maximization, *, init="kmeans++", covariance_type="full", max_iter=100,
+           tol=1e-3, reg_covar=1e-6, seed=None, n_init=1) -> FitResult:
+    """fit_gmm with a given E-step ``expectation(X, p)`` and M-step ``maximization(X, gamma, type, reg)``.
+
+    em.fit_gmm passes em.e_step and em.m_step; fast.fit_gmm its block-wise twins.
+    Returns the best of n_init fits by final log-likelihood (the first on a tie).
+    """
     X = check_X(X)
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
-    p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
-    result = em_loop(p, lambda q: e_step(X, q), lambda gamma: m_step(X, gamma, covariance_type, reg_covar),
-                     len(X), max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
-    return result
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
+
+    def fit_once(rng):
+        p = initial_params(X, K, init, covariance_type, reg_covar, rng)  # checks K too
+        return em_loop(p, lambda q: expectation(X, q),
+                       lambda gamma: maximization(X, gamma, covariance_type, reg_covar), len(X), max_iter, tol)
+
+    best = best_of(fit_once, n_init, seed)
+    warn_if_collapsed(X, best.params, best.gamma, reg_covar)
+    return best
 
 
-def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
+def best_of(fit_once, n_init: int, seed) -> FitResult:
+    """The FitResult of fit_once(rng) with the highest final log-likelihood, over n_init starts.
+
+    The starts draw in turn from one generator, as_generator(seed); with n_init = 1 the
+    seed is passed on exactly as given. The first start wins a tie.
+    """
+    n_init = check_int(n_init, "n_init", minimum=1)
+    rng = seed if n_init == 1 else as_generator(seed)
+    best = None
+    for _ in range(n_init):
+        result = fit_once(rng)
+        if best is None or result.log_likelihoods[-1] > best.log_likelihoods[-1]:
+            best = result
+    return best
+
+
+def has_converged(ll_prev: float, ll: float, N: int, tol: float) -> bool:
+    r"""|log L(theta_t) - log L(theta_{t-1})| / N < tol: the MEAN log-likelihood per point stopped changing.
+
+    The one stopping rule of every EM in the library (and scikit-learn's): it is on the
+    mean, not the total, so the same tol means the same thing for 100 or 100,000 points.
+    """
+    return abs(ll - ll_prev) / N < tol
+
+
+def em_loop(p: GMMParams, expectation, maximization, N: int, max_iter: int, tol: float, gamma_of=lambda state: state):
     r"""theta_{t+1} = M(E(theta_t)) until the mean log-likelihood rises by less than tol.
 
     Parameters
     ----------
     p : theta_0, the start.
-    e_step : theta -> (state, total log-likelihood of theta); for plain EM the state is gamma.
-    m_step : state -> the next theta.
+    expectation : theta -> (state, total log-likelihood of theta), the E-step; for
+        plain EM the state is gamma.
+    maximization : state -> the next theta, the M-step.
     N : number of points (tol is on the MEAN log-likelihood, as in scikit-learn).
     max_iter, tol : as in fit_gmm.
     gamma_of : state -> the responsibilities stored in the result.
@@ -328,37 +381,29 @@ def em_loop(p: GMMParams, e_step, m_step, N: int, max_iter: int, tol: float, gam
     Returns
     -------
     FitResult. One loop for every EM in the library (fast, semi-supervised, missing
-    values, streaming): each brings its own steps, all share this stopping rule.
+    values, streaming): each brings its own steps, all share this stopping rule,
+    ``has_converged``.
     """
     history, lls, converged, n_iter = [p], [], False, 0
     for it in range(1, max_iter + 1):
-        state, ll = e_step(p)  # log-likelihood of the current parameters
+        state, ll = expectation(p)  # log-likelihood of the current parameters
         lls.append(ll)
         try:
-            p = m_step(state)
+            p = maximization(state)
         except DegenerateCovarianceError as err:
-            warnings.warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning, stacklevel=3)
+            warn(f"EM stopped after {n_iter} iterations: {err}", DegenerateFitWarning)
             return FitResult(p, np.array(lls), history, False, n_iter, gamma_of(state))
         history.append(p)
         n_iter = it
-        if it > 1 and abs(lls[-1] - lls[-2]) / N < tol:
+        if it > 1 and has_converged(lls[-2], lls[-1], N, tol):
             converged = True
             break
-    state, ll = e_step(p)
+    state, ll = expectation(p)
     lls.append(ll)
     return FitResult(p, np.array(lls), history, converged, n_iter, gamma_of(state))
 
 
-def _check_settings(covariance_type, max_iter, tol, reg_covar):
-    check_covariance_type(covariance_type)
-    return (
-        check_int(max_iter, "max_iter", minimum=0),
-        check_positive(tol, "tol", allow_zero=True),
-        check_positive(reg_covar, "reg_covar", allow_zero=True),
-    )
-
-
-def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
+def warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
     """Warn about components whose own spread is nil next to the data's (a spike on a point or line)."""
     data_var = X.var(axis=0).mean()
     for k in range(p.K):
@@ -366,10 +411,10 @@ def _warn_if_collapsed(X, p: GMMParams, gamma, reg_covar: float) -> None:
         if own_spread <= 1e-14 * data_var:
             held_up = (f"only reg_covar={reg_covar:g} keeps" if reg_covar > 0
                        else "with reg_covar=0 only floating-point noise keeps")
-            warnings.warn(
+            warn(
                 f"component {k} collapsed onto a point or a line: it holds {gamma[:, k].sum():.3g} points' "
                 f"worth of responsibility with no spread of its own, and {held_up} its density finite "
                 "(a spike makes the likelihood unbounded). Try fewer components, another seed, or a "
                 "larger reg_covar.",
-                DegenerateFitWarning, stacklevel=3,
+                DegenerateFitWarning,
             )

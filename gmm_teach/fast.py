@@ -32,19 +32,13 @@ from ._validation import (
     check_covariance_type,
     check_gamma,
     check_gamma_shape,
+    check_params,
     check_positive,
     check_X,
 )
 from .covariance import covariance_from_scatter
-from .em import (
-    FitResult,
-    _check_not_collapsed,
-    _check_params,
-    _check_settings,
-    _warn_if_collapsed,
-    em_loop,
-    initial_params,
-)
+from .em import FitResult, check_not_collapsed, run_em, soft_counts
+from .gaussian import log_gaussian_cholesky
 from .params import GMMParams
 
 # About 2 MiB of float64 per (K, D, B) block temporary. Measured on a 2-core machine
@@ -76,9 +70,10 @@ def _whitening(p: GMMParams):
     L_inv *= np.sqrt(0.5)  # the -1/2 of the exponent, folded in
     shift = np.einsum("kij,kj->ki", L_inv, p.mu - c)  # (K, D)
     W = np.concatenate([L_inv, -shift[:, :, None]], axis=2).reshape(K * D, D + 1)  # (K D, D + 1)
-    log_det = 2.0 * np.log(np.diagonal(p.cholesky, axis1=1, axis2=2)).sum(axis=1)  # (K,)
+    # the density at its own mean is its normaliser: log N(mu_k | mu_k, Sigma_k) = -(D log 2 pi + log|Sigma_k|) / 2
+    peak = [log_gaussian_cholesky(mu[None], mu, L)[0] for mu, L in zip(p.mu, p.cholesky, strict=True)]
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: never chosen
-        const = np.log(p.pi) - 0.5 * (D * np.log(2 * np.pi) + log_det)  # (K,)
+        const = np.log(p.pi) + np.array(peak)  # (K,): log pi_k - (D log 2 pi + log|Sigma_k|) / 2
     return W, const, c
 
 
@@ -119,15 +114,8 @@ def _normalise_block(A) -> float:
 def e_step(X, p: GMMParams):
     r"""gamma_nk = p(z_n = k | x_n, theta), as em.e_step, block by block.
 
-    Parameters
-    ----------
-    X : (N, D) data.
-    p : current parameters.
-
-    Returns
-    -------
-    gamma : (N, K) responsibilities (column-major); each row sums to 1.
-    log_likelihood : float, the total sum_n log p(x_n | theta) at ``p``.
+    Takes X (N, D) and p, returns (gamma, total log-likelihood at p) as em.e_step
+    does; gamma (N, K) is column-major here.
 
     Notes
     -----
@@ -135,7 +123,7 @@ def e_step(X, p: GMMParams):
     """
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     W, const, c = _whitening(p)
     gamma_kn = np.empty((p.K, N))  # (K, N); its transpose is the (N, K) result
     B = min(block_rows(p.K, D), N)
@@ -176,7 +164,7 @@ def _weighted_sums(X, gamma):
     return N_k, sum_x
 
 
-def _scatter(X, gamma, mu, diagonal_only: bool):
+def scatter(X, gamma, mu, diagonal_only: bool):
     """S_k = sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T, (K, D, D); or only its diagonal, (K, D).
 
     Centred ("two-pass") like covariance.py: mu is known before this pass.
@@ -227,39 +215,26 @@ def m_step(X, gamma, covariance_type: str = "full", reg_covar: float = 1e-6) -> 
     N_k, sum_x = sums
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
-    N_k += 10 * np.finfo(float).eps  # (K,)
+    N_k = soft_counts(N_k)  # (K,)
     pi = N_k / N_k.sum()  # (K,)
     mu = sum_x / N_k[:, None]  # (K, D)
-    S = _scatter(X, gamma, mu, diagonal_only=covariance_type in ("diag", "spherical"))
+    S = scatter(X, gamma, mu, diagonal_only=covariance_type in ("diag", "spherical"))
     Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
-    _check_not_collapsed(Sigma, N_k)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=pi, mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 
 # ---------------------------------------------------------------- the loop
 
 
-def fit_gmm(
-    X,
-    K: int,
-    init="kmeans++",
-    covariance_type: str = "full",
-    max_iter: int = 100,
-    tol: float = 1e-3,
-    reg_covar: float = 1e-6,
-    seed=None,
-) -> FitResult:
+def fit_gmm(X, K: int, init="kmeans++", covariance_type: str = "full", max_iter: int = 100, tol: float = 1e-3,
+            reg_covar: float = 1e-6, seed=None, n_init: int = 1) -> FitResult:  # em.fit_gmm's (tests/test_fast.py)
     r"""EM as em.fit_gmm (same arguments, same result), with the fast e_step and m_step.
 
     Notes
     -----
-    The loop is em.em_loop, as in em.fit_gmm; the initialisation is em.initial_params.
-    Explained in notebooks/09.
+    The loop, the starts and the checks are em.run_em's, as in em.fit_gmm; only the
+    two steps differ. Explained in notebooks/09.
     """
-    X = check_X(X)
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
-    p = initial_params(X, K, init, covariance_type, reg_covar, seed)  # checks K too
-    result = em_loop(p, lambda q: e_step(X, q), lambda gamma: m_step(X, gamma, covariance_type, reg_covar),
-                     len(X), max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
-    return result
+    return run_em(X, K, e_step, m_step, init=init, covariance_type=covariance_type, max_iter=max_iter,
+                  tol=tol, reg_covar=reg_covar, seed=seed, n_init=n_init)

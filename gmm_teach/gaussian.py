@@ -8,26 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import as_float_array, as_generator, check_finite, check_int, check_X
-
-
-def _check_mean(mu, D: int, name: str = "mu") -> np.ndarray:
-    mu = np.atleast_1d(as_float_array(mu, name))
-    if mu.shape != (D,):
-        raise ValueError(f"{name} must have shape (D,) = ({D},), got shape {mu.shape}")
-    check_finite(mu, name)
-    return mu
-
-
-def _check_covariance(Sigma, D: int, name: str = "Sigma") -> np.ndarray:
-    """A (D, D) covariance; for D = 1 a single variance is accepted too."""
-    Sigma = as_float_array(Sigma, name)
-    if D == 1 and Sigma.size == 1:
-        Sigma = Sigma.reshape(1, 1)  # a variance
-    if Sigma.shape != (D, D):
-        raise ValueError(f"{name} must have shape (D, D) = ({D}, {D}), got shape {Sigma.shape}")
-    check_finite(Sigma, name)
-    return Sigma
+from ._validation import as_float_array, as_generator, check_covariance, check_int, check_mean, check_params, check_X
 
 
 def cholesky_factor(Sigma, name: str = "Sigma") -> np.ndarray:
@@ -65,6 +46,18 @@ def mahalanobis_sq(X, mu, L) -> np.ndarray:
     return np.einsum("nd,nd->n", Z, Z)  # (N,)
 
 
+def log_gaussian_cholesky(X, mu, L) -> np.ndarray:
+    r"""log N(x_n | mu, L L^T) = -1/2 [D log 2pi + log|Sigma| + |L^{-1} (x_n - mu)|^2]; returns (N,).
+
+    The one Gaussian log-density of the library: log_gaussian, the E-step's log_joint,
+    the missing-value E-step and the fast E-step's constant all call it. With the
+    Cholesky factor, log|Sigma| = 2 sum_d log L_dd: no determinant, no inverse.
+    """
+    D = L.shape[0]
+    log_det = 2.0 * np.sum(np.log(np.diag(L)))
+    return -0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, mu, L))  # (N,)
+
+
 def log_gaussian(X, mu, Sigma) -> np.ndarray:
     r"""log N(x_n | mu, Sigma) = -1/2 [D log 2pi + log|Sigma| + (x_n-mu)^T Sigma^{-1} (x_n-mu)].
 
@@ -85,10 +78,9 @@ def log_gaussian(X, mu, Sigma) -> np.ndarray:
     """
     X = check_X(X)
     N, D = X.shape
-    mu = _check_mean(mu, D)
-    L = cholesky_factor(_check_covariance(Sigma, D))  # (D, D)
-    log_det = 2.0 * np.sum(np.log(np.diag(L)))
-    return -0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis_sq(X, mu, L))  # (N,)
+    mu = check_mean(mu, D)
+    L = cholesky_factor(check_covariance(Sigma, D))  # (D, D)
+    return log_gaussian_cholesky(X, mu, L)  # (N,)
 
 
 def sample_gaussian(mu, Sigma, n: int, seed=None) -> np.ndarray:
@@ -102,7 +94,7 @@ def sample_gaussian(mu, Sigma, n: int, seed=None) -> np.ndarray:
     if mu.ndim != 1:
         raise ValueError(f"mu must have shape (D,), got shape {mu.shape}")
     D = mu.shape[0]
-    L = cholesky_factor(_check_covariance(Sigma, D))
+    L = cholesky_factor(check_covariance(Sigma, D))
     n = check_int(n, "n", minimum=0)
     Z = as_generator(seed).standard_normal((n, D))  # (n, D)
     return mu + Z @ L.T
@@ -143,6 +135,7 @@ def sample_mixture(p, n: int, seed=None):
     -----
     Told in notebooks/01.
     """
+    p = check_params(p)
     n = check_int(n, "n", minimum=0)
     rng = as_generator(seed)
     z = rng.choice(p.K, size=n, p=p.pi)  # (n,)

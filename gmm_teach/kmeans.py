@@ -169,6 +169,18 @@ def kmeans(X, K: int, seed=0, init="kmeans++", max_iter: int = 300, tol: float =
     return KMeansResult(centers, labels, inertia(X, centers, labels), history, n_iter, converged)
 
 
+def beta_from_sigma(sigma) -> float:
+    r"""beta = 1 / (2 sigma^2): the stiffness of soft k-means whose mixture has covariance sigma^2 I."""
+    sigma = check_positive(sigma, "sigma")
+    return 1.0 / (2.0 * sigma**2)
+
+
+def sigma_from_beta(beta) -> float:
+    r"""sigma = 1 / sqrt(2 beta): the standard deviation of the mixture soft k-means with stiffness beta is EM for."""
+    beta = check_positive(beta, "beta")
+    return 1.0 / np.sqrt(2.0 * beta)
+
+
 def soft_assign(X, centers, beta: float) -> np.ndarray:
     r"""r_nk = exp(-beta ||x_n - m_k||^2) / sum_j exp(-beta ||x_n - m_j||^2); returns (N, K).
 

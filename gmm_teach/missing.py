@@ -15,19 +15,28 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg
 
-from ._validation import as_float_array, check_covariance_type, check_finite, check_positive
+from ._validation import (
+    as_float_array,
+    check_covariance,
+    check_covariance_type,
+    check_finite,
+    check_mean,
+    check_params,
+    check_positive,
+    check_settings,
+)
 from .covariance import covariance_from_scatter
 from .em import (
     FitResult,
-    _check_not_collapsed,
-    _check_params,
-    _check_settings,
-    _warn_if_collapsed,
+    check_not_collapsed,
     em_loop,
     initial_params,
     log_sum_exp,
+    normalise,
+    soft_counts,
+    warn_if_collapsed,
 )
-from .gaussian import _check_covariance, _check_mean, cholesky_factor, mahalanobis_sq
+from .gaussian import cholesky_factor, log_gaussian_cholesky
 from .params import GMMParams
 
 
@@ -88,8 +97,7 @@ def marginal_and_conditional(x_o, mu, Sigma, observed):
     """
     o, m = observed, ~observed
     L = np.linalg.cholesky(Sigma[np.ix_(o, o)])  # Sigma_oo = L L^T: solve with it, never inv
-    log_det = 2.0 * np.sum(np.log(np.diag(L)))
-    log_density = -0.5 * (o.sum() * np.log(2 * np.pi) + log_det + mahalanobis_sq(x_o, mu[o], L))  # (n,)
+    log_density = log_gaussian_cholesky(x_o, mu[o], L)  # (n,)
     A = linalg.cho_solve((L, True), Sigma[np.ix_(o, m)])  # (|o|, |m|) = Sigma_oo^{-1} Sigma_om
     return log_density, mu[m] + (x_o - mu[o]) @ A, Sigma[np.ix_(m, m)] - Sigma[np.ix_(m, o)] @ A
 
@@ -107,9 +115,9 @@ def conditional_gaussian(x_o, mu, Sigma, observed):
     -------
     mean : (n, |m|) conditional means, one row per point; cov : (|m|, |m|), the same for all.
     """
-    mu = _check_mean(mu, np.size(mu))
+    mu = check_mean(mu, np.size(mu))
     observed = _check_observed(observed, mu.size)
-    Sigma = _check_covariance(Sigma, mu.size)
+    Sigma = check_covariance(Sigma, mu.size)
     cholesky_factor(Sigma)  # symmetric positive definite, or an error naming Sigma
     x_o = np.atleast_2d(as_float_array(x_o, "x_o"))  # (n, |o|)
     if x_o.ndim != 2 or x_o.shape[1] != observed.sum():
@@ -136,7 +144,7 @@ def log_joint_missing(X, p: GMMParams) -> np.ndarray:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     out = np.empty((N, p.K))  # (N, K)
     for rows, o in missing_patterns(X):
         for k in range(p.K):
@@ -175,7 +183,7 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
     """
     X = check_X_missing(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     log_pxz, X_hat, covs = np.empty((N, p.K)), np.repeat(X[None], p.K, axis=0), []  # (N, K), (K, N, D)
     for rows, o in missing_patterns(X):
         for k in range(p.K):  # one Cholesky of Sigma_oo per pattern and component serves all three
@@ -184,8 +192,7 @@ def e_step_missing(X, p: GMMParams) -> ExpectedStatistics:
             covs.append((rows, ~o, k, cov))
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf
         log_pxz += np.log(p.pi)
-    log_px = log_sum_exp(log_pxz)  # (N,)
-    gamma = np.exp(log_pxz - log_px[:, None])  # (N, K), in log space as in em.e_step
+    gamma, log_px = normalise(log_pxz)  # (N, K), (N,): as em.e_step
     cond_cov = np.zeros((p.K, D, D))  # (K, D, D)
     for rows, m, k, cov in covs:
         cond_cov[k][np.ix_(m, m)] += gamma[rows, k].sum() * cov
@@ -204,12 +211,12 @@ def m_step_missing(stats: ExpectedStatistics, covariance_type: str = "full", reg
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
     gamma, X_hat = stats.gamma, stats.X_hat  # (N, K), (K, N, D)
-    N_k = gamma.sum(axis=0) + 10 * np.finfo(float).eps  # (K,)
+    N_k = soft_counts(gamma.sum(axis=0))  # (K,)
     mu = np.stack([gamma[:, k] @ X_hat[k] for k in range(len(N_k))]) / N_k[:, None]  # (K, D)
     diffs = X_hat - mu[:, None, :]  # (K, N, D)
     S = np.einsum("nk,knd,kne->kde", gamma, diffs, diffs) + stats.cond_cov  # (K, D, D) expected scatter
     Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)
-    _check_not_collapsed(Sigma, N_k)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=N_k / N_k.sum(), mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 
@@ -242,7 +249,7 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
     """
     X = check_X_missing(X, every_column=True)
     N = X.shape[0]
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
     X_filled = mean_impute(X)  # (N, D), only to start from and to judge a collapse
     p = initial_params(X_filled, K, init, covariance_type, reg_covar, seed)
 
@@ -252,5 +259,5 @@ def fit_gmm_missing(X, K: int, init="kmeans++", covariance_type: str = "full", m
 
     result = em_loop(p, expected, lambda stats: m_step_missing(stats, covariance_type, reg_covar),
                      N, max_iter, tol, gamma_of=lambda stats: stats.gamma)
-    _warn_if_collapsed(X_filled, result.params, result.gamma, reg_covar)
+    warn_if_collapsed(X_filled, result.params, result.gamma, reg_covar)
     return result

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_int, check_n_components, check_X
-from .em import _check_params, log_likelihood
+from ._validation import check_covariance_type, check_int, check_n_components, check_params, check_X
+from .em import log_likelihood
 
 
 def n_covariance_parameters(K: int, D: int, covariance_type: str) -> int:
@@ -36,12 +36,12 @@ def bic(X, p) -> float:
     r"""BIC = -2 log L(theta) + P log N; lower is better."""
     X = check_X(X)
     N, D = X.shape
-    p = _check_params(p, D)
+    p = check_params(p, D)
     return -2.0 * log_likelihood(X, p) + n_parameters(p.K, D, p.covariance_type) * np.log(N)
 
 
 def aic(X, p) -> float:
     r"""AIC = -2 log L(theta) + 2 P; lower is better."""
     X = check_X(X)
-    p = _check_params(p, X.shape[1])
+    p = check_params(p, X.shape[1])
     return -2.0 * log_likelihood(X, p) + 2.0 * n_parameters(p.K, p.D, p.covariance_type)

@@ -7,11 +7,14 @@ settings. The ellipse geometry is derived in notebooks/04.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Ellipse
 
 from ._validation import as_float_array, check_finite, check_X
@@ -122,9 +125,9 @@ def covariance_ellipse(mean, cov, n_std: float = 1.0) -> EllipseGeometry:
         )
     check_finite(mean, "mean")
     cholesky_factor(cov, name="cov")  # symmetric positive definite, or a clear error
-    n_std = float(n_std)
-    if not n_std > 0:
-        raise ValueError(f"n_std must be > 0, got {n_std}")
+    if np.ndim(n_std) != 0:
+        raise TypeError(f"n_std must be one number of standard deviations here, got {n_std!r}")
+    (n_std,) = _check_n_std(n_std)
     lam, V = np.linalg.eigh(cov)  # ascending eigenvalues; eigenvectors are the columns
     major = V[:, 1]
     angle = np.degrees(np.arctan2(major[1], major[0])) % 180.0
@@ -134,37 +137,54 @@ def covariance_ellipse(mean, cov, n_std: float = 1.0) -> EllipseGeometry:
     return EllipseGeometry((float(mean[0]), float(mean[1])), float(width), float(height), float(angle))
 
 
-def plot_ellipse(ax, mean, cov, n_std: float = 2.0, **kwargs) -> Ellipse:
-    """Draw the n_std covariance ellipse of N(mean, cov) on ``ax``; returns the patch.
+def _reject_positional_axes(name, first):
+    """The helpers take ``ax`` as a keyword (ax=...), so a forgotten rename fails loudly, not strangely."""
+    if isinstance(first, Axes):
+        raise TypeError(f"{name} takes the axes as a keyword: {name}(..., ax=ax), not as the first argument")
 
-    Keyword arguments go to matplotlib's Ellipse (e.g. edgecolor, alpha, lw).
+
+def _check_n_std(n_std) -> tuple:
+    """n_std as a tuple of positive floats; a clear error naming n_std otherwise."""
+    values = n_std if isinstance(n_std, (tuple, list, np.ndarray)) else (n_std,)
+    for v in values:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"n_std must be a number (or a tuple of numbers) of standard deviations, got {v!r}")
+        if not float(v) > 0:
+            raise ValueError(f"n_std must be > 0, got {float(v)}")
+    return tuple(float(v) for v in values)
+
+
+# ---------------------------------------------------------------- the one style, for figures AND widgets
+
+
+def ellipse_style(k: int, i_std: int = 0, weight=None) -> dict:
+    """How component k's i_std-th ellipse is drawn: its colour, solid inside / dashed outside, width ~ weight.
+
+    The same dictionary is used by ``plot_gmm_ellipses`` and by the widgets (gt.widgets).
     """
-    ax = plt.gca() if ax is None else ax
-    g = covariance_ellipse(mean, cov, n_std)
-    kwargs.setdefault("facecolor", "none")
-    kwargs.setdefault("edgecolor", "k")
-    patch = Ellipse(xy=g.center, width=g.width, height=g.height, angle=g.angle, **kwargs)
-    ax.add_patch(patch)
-    ax.autoscale_view()
-    return patch
+    lw = 1.5 if weight is None else 1.5 + 3.0 * float(weight)
+    return {"facecolor": "none", "edgecolor": component_color(k), "lw": lw, "zorder": 3,
+            "ls": "-" if i_std == 0 else "--"}
 
 
-def plot_gmm_ellipses(ax, params, n_std=(1.0, 2.0), features=(0, 1), **kwargs) -> list:
-    """Every component's ellipses, in its colour, thicker for heavier weights; returns the patches."""
-    ax = plt.gca() if ax is None else ax
-    i, j = features
-    patches = []
-    for k in range(params.K):
-        mean = params.mu[k, [i, j]]
-        cov = params.Sigma[k][np.ix_([i, j], [i, j])]
-        for i_std, s in enumerate(np.atleast_1d(n_std)):
-            # Drawn above the points; the innermost solid, the outer ones dashed.
-            style = dict(edgecolor=component_color(k), lw=1.5 + 3 * params.pi[k], zorder=3,
-                         ls="-" if i_std == 0 else "--")
-            style.update(kwargs)
-            patches.append(plot_ellipse(ax, mean, cov, s, **style))
-        ax.plot(*mean, marker="x", color="k", ms=8, mew=2, zorder=4)
-    return patches
+def mean_style() -> dict:
+    """How a component's mean is drawn: a black cross above everything."""
+    return {"ls": "none", "marker": "x", "color": INK, "ms": 8, "mew": 2, "zorder": 4}
+
+
+def component_curve_style(k: int) -> dict:
+    """Component k's 1-D curve pi_k N(x | mu_k, sigma_k^2): its colour AND its line style."""
+    return {**category_style(k, "line"), "lw": 2}
+
+
+def mixture_curve_style() -> dict:
+    """The mixture total p(x): black and thicker than any component."""
+    return {"color": INK, "lw": 2.5, "ls": "-"}
+
+
+def histogram_style() -> dict:
+    """Data as a histogram: light grey bars with white edges (the curves stay in front)."""
+    return {"density": True, "color": DATA_GREY, "edgecolor": "white"}
 
 
 def responsibility_colors(gamma) -> np.ndarray:
@@ -174,53 +194,119 @@ def responsibility_colors(gamma) -> np.ndarray:
     return np.clip(gamma @ palette, 0.0, 1.0)
 
 
-def plot_mixture_2d(X, params, gamma=None, ax=None, n_std=(1.0, 2.0), features=(0, 1), s=12):
-    """Points coloured by responsibility (mixed colours = uncertain) and each component's ellipses.
+def marker_paths(labels) -> list:
+    """Each point's marker (component_marker of its label) as a Path: one scatter with mixed markers.
+
+    ``scatter.set_paths(marker_paths(gamma.argmax(axis=1)))`` gives every point the shape of its
+    hard label, the cue that survives when blended colours look alike (the widgets use it).
+    """
+    shapes = {}
+    for k in np.unique(labels):
+        style = MarkerStyle(component_marker(int(k)))
+        shapes[k] = style.get_path().transformed(style.get_transform())
+    return [shapes[k] for k in labels]
+
+
+def points_by_label(ax, X2, gamma, **kw) -> list:
+    """Points coloured by their responsibility blend, with the marker of their hard label (the second cue).
+
+    X2 is (N, 2), gamma (N, K). One scatter per component k = argmax_k gamma_nk,
+    in that component's marker; returns the K PathCollections (empty ones included).
+    """
+    colors = responsibility_colors(gamma)  # (N, 3)
+    labels = np.argmax(gamma, axis=1)  # (N,)
+    kw = {"s": 12, "alpha": 0.7, "linewidths": 0, **kw}
+    return [ax.scatter(X2[labels == k, 0], X2[labels == k, 1], c=colors[labels == k].reshape(-1, 3),
+                       marker=component_marker(k), **kw) for k in range(gamma.shape[1])]
+
+
+# ---------------------------------------------------------------- the plots
+
+
+def plot_ellipse(mean, cov, n_std: float = 2.0, *, ax=None, **kwargs) -> Ellipse:
+    """Draw the n_std covariance ellipse of N(mean, cov); returns the patch.
+
+    Keyword arguments go to matplotlib's Ellipse (e.g. edgecolor, alpha, lw).
+    """
+    _reject_positional_axes("plot_ellipse", mean)
+    ax = plt.gca() if ax is None else ax
+    g = covariance_ellipse(mean, cov, n_std)
+    kwargs.setdefault("facecolor", "none")
+    kwargs.setdefault("edgecolor", INK)
+    patch = Ellipse(xy=g.center, width=g.width, height=g.height, angle=g.angle, **kwargs)
+    ax.add_patch(patch)
+    ax.autoscale_view()
+    return patch
+
+
+def plot_gmm_ellipses(params, n_std=(1.0, 2.0), features=(0, 1), *, ax=None, **kwargs) -> list:
+    """Every component's ellipses (ellipse_style: its colour, thicker for heavier weights) and mean.
+
+    Returns the patches, component by component (K * len(n_std)); the means are
+    the last line on ``ax`` (``ax.lines[-1]``).
+    """
+    _reject_positional_axes("plot_gmm_ellipses", params)
+    ax = plt.gca() if ax is None else ax
+    i, j = features
+    patches = []
+    for k in range(params.K):
+        mean = params.mu[k, [i, j]]
+        cov = params.Sigma[k][np.ix_([i, j], [i, j])]
+        for i_std, s in enumerate(_check_n_std(n_std)):
+            patches.append(plot_ellipse(mean, cov, s, ax=ax, **{**ellipse_style(k, i_std, params.pi[k]), **kwargs}))
+    ax.plot(params.mu[:, i], params.mu[:, j], **mean_style())
+    return patches
+
+
+def plot_mixture_2d(X, params, gamma=None, *, ax=None, n_std=(1.0, 2.0), features=(0, 1), s=12) -> dict:
+    """Points coloured by responsibility (mixed colours = uncertain), marked by hard label, and the ellipses.
 
     Works for any covariance type: the ellipses come from the full Sigma_k.
-    Returns the axes.
+    Returns {"points": K scatters (one per hard label), "ellipses": patches, "means": Line2D, "ax": axes}.
     """
     X = check_X(X)
     ax = plt.gca() if ax is None else ax
     if gamma is None:
         gamma, _ = e_step(X, params)
     i, j = features
-    ax.scatter(X[:, i], X[:, j], c=responsibility_colors(gamma), s=s, alpha=0.55, linewidths=0)
-    plot_gmm_ellipses(ax, params, n_std=n_std, features=features)
-    return ax
+    points = points_by_label(ax, X[:, [i, j]], as_float_array(gamma, "gamma"), s=s)
+    ellipses = plot_gmm_ellipses(params, n_std=n_std, features=features, ax=ax)
+    return {"points": points, "ellipses": ellipses, "means": ax.lines[-1], "ax": ax}
 
 
-def plot_mixture_1d(x, params, ax=None, bins=40, n_grid=400, show_components=True, labels=None):
+def plot_mixture_1d(x, params, *, ax=None, bins=40, n_grid=400, show_components=True, labels=None) -> dict:
     """Histogram of x (as a density), each weighted component pi_k N(x | mu_k, sigma_k^2), and their sum.
 
-    Returns the axes.
+    Each component has its colour AND its line style. Returns {"hist": bar patches,
+    "components": K lines (empty without show_components), "mixture": line, "ax": axes}.
     """
     X = check_X(x)
     if X.shape[1] != 1 or params.D != 1:
         raise ValueError("plot_mixture_1d needs one feature: x of shape (N,) or (N, 1) and D = 1 params")
     ax = plt.gca() if ax is None else ax
-    ax.hist(X[:, 0], bins=bins, density=True, color="0.8", edgecolor="white", label="data")
+    _, _, bars = ax.hist(X[:, 0], bins=bins, label="data", **histogram_style())
     lo, hi = X.min(), X.max()
     pad = 0.1 * (hi - lo) + 1e-9
     grid = np.linspace(lo - pad, hi + pad, n_grid)  # (n_grid,)
     weighted = np.exp(log_joint(grid, params))  # (n_grid, K): pi_k N(x | mu_k, sigma_k^2)
-    if show_components:
-        for k in range(params.K):
-            name = labels[k] if labels is not None else f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$"
-            ax.plot(grid, weighted[:, k], color=component_color(k), lw=2, ls="--", label=name)
-    ax.plot(grid, weighted.sum(axis=1), color="k", lw=2.5, label="mixture $p(x)$")
+    components = []
+    for k in range(params.K if show_components else 0):
+        name = labels[k] if labels is not None else f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$"
+        components += ax.plot(grid, weighted[:, k], label=name, **component_curve_style(k))
+    (mixture,) = ax.plot(grid, weighted.sum(axis=1), label="mixture $p(x)$", **mixture_curve_style())
     ax.set_ylabel("density")
     ax.legend(frameon=False)
-    return ax
+    return {"hist": list(bars), "components": components, "mixture": mixture, "ax": ax}
 
 
-def plot_log_likelihood(log_likelihoods, ax=None, n_samples=None, **kwargs):
+def plot_log_likelihood(log_likelihoods, *, ax=None, n_samples=None, **kwargs):
     """The log-likelihood after each EM iteration (per sample if n_samples is given); returns the line."""
     ll = as_float_array(log_likelihoods, "log_likelihoods").ravel()
     ax = plt.gca() if ax is None else ax
     if n_samples is not None:
         ll = ll / n_samples
     kwargs.setdefault("marker", "o")
+    kwargs.setdefault("color", INK)
     (line,) = ax.plot(np.arange(len(ll)), ll, **kwargs)
     ax.set_xlabel("EM iteration")
     ax.set_ylabel("mean log-likelihood per point" if n_samples is not None else "log-likelihood")

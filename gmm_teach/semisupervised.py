@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_gamma, check_n_components, check_X
-from .covariance import COVARIANCE_ESTIMATORS
+from ._validation import as_float_array, check_gamma, check_n_components, check_settings, check_X
+from .covariance import covariance_from_scatter, scatter
 from .em import (
     FitResult,
-    _check_settings,
-    _warn_if_collapsed,
     em_loop,
     initial_params,
     log_joint,
-    log_sum_exp,
     m_step,
+    normalise,
+    warn_if_collapsed,
 )
 from .params import GMMParams
 
@@ -104,8 +103,7 @@ def e_step_semisupervised(X, y_partial, p: GMMParams):
     log_pxz = log_joint(X, p)  # (N, K), checks X and p
     y_partial = check_labels(y_partial, *log_pxz.shape)
     labelled = y_partial != UNLABELLED  # (N,)
-    log_px = log_sum_exp(log_pxz)  # (N,)
-    gamma = np.exp(log_pxz - log_px[:, None])  # (N, K), in log space
+    gamma, log_px = normalise(log_pxz)  # (N, K), (N,)
     ll = np.sum(log_pxz[labelled, y_partial[labelled]]) + np.sum(log_px[~labelled])
     return clamp_labels(gamma, y_partial), float(ll)
 
@@ -124,8 +122,8 @@ def initial_params_from_labels(X, y_partial, K: int, covariance_type="full", reg
         raise ValueError(f"init='labels' needs at least one labelled point of every class; y_partial has none "
                          f"of class(es) {absent}. Label some, or pass init='kmeans++'.")
     mu = np.stack([X[y_partial == k].mean(axis=0) for k in range(K)])  # (K, D)
-    everything = COVARIANCE_ESTIMATORS[covariance_type](  # one component holding all the data
-        X, np.ones((N, 1)), np.array([float(N)]), X.mean(axis=0, keepdims=True), reg_covar)  # (1, D, D)
+    S = scatter(X, np.ones((N, 1)), X.mean(axis=0, keepdims=True))  # (1, D, D): one component holding all the data
+    everything = covariance_from_scatter(S, np.array([float(N)]), covariance_type, reg_covar)  # (1, D, D)
     return GMMParams(np.full(K, 1.0 / K), mu, np.repeat(everything, K, axis=0), covariance_type)
 
 
@@ -155,11 +153,11 @@ def fit_semisupervised(X, y_partial, K: int, init="labels", covariance_type: str
     X = check_X(X)
     N = X.shape[0]
     y_partial = check_labels(y_partial, N, check_n_components(K, N))
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
     by_labels = isinstance(init, str) and init == "labels"
     p = (initial_params_from_labels(X, y_partial, K, covariance_type, reg_covar) if by_labels
          else initial_params(X, K, init, covariance_type, reg_covar, seed))
     result = em_loop(p, lambda q: e_step_semisupervised(X, y_partial, q),
                      lambda gamma: m_step(X, gamma, covariance_type, reg_covar), N, max_iter, tol)
-    _warn_if_collapsed(X, result.params, result.gamma, reg_covar)
+    warn_if_collapsed(X, result.params, result.gamma, reg_covar)
     return result

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_positive, check_X
+from ._validation import check_covariance_type, check_positive, check_settings, check_X
 from .covariance import covariance_from_scatter
-from .em import FitResult, _check_not_collapsed, _check_settings, em_loop
-from .fast import _scatter
+from .em import FitResult, check_not_collapsed, em_loop, soft_counts
 from .fast import e_step as fast_e_step
+from .fast import scatter
 from .params import GMMParams
 
 
@@ -74,7 +74,7 @@ def sufficient_stats(X, p: GMMParams) -> SufficientStats:
     return SufficientStats(
         N_k=gamma.sum(axis=0),  # (K,)
         sum_x=gamma.T @ X,  # (K, D)
-        scatter=_scatter(X, gamma, p.mu, diagonal_only=False),  # (K, D, D)
+        scatter=scatter(X, gamma, p.mu, diagonal_only=False),  # (K, D, D)
         centre=p.mu,
         log_likelihood=ll,
         n=X.shape[0],
@@ -91,12 +91,12 @@ def m_step_from_stats(stats: SufficientStats, covariance_type: str = "full", reg
     check_covariance_type(covariance_type)
     reg_covar = check_positive(reg_covar, "reg_covar", allow_zero=True)
     n_k = stats.N_k  # (K,)
-    N_k = n_k + 10 * np.finfo(float).eps  # (K,), as em.m_step
+    N_k = soft_counts(n_k)  # (K,), as em.m_step
     mu = stats.sum_x / N_k[:, None]  # (K, D)
     d = mu - stats.centre  # (K, D)
     S = stats.scatter - n_k[:, None, None] * d[:, :, None] * d[:, None, :]  # (K, D, D), about mu
     Sigma = covariance_from_scatter(S, N_k, covariance_type, reg_covar)  # (K, D, D)
-    _check_not_collapsed(Sigma, N_k)
+    check_not_collapsed(Sigma, N_k)
     return GMMParams(pi=N_k / N_k.sum(), mu=mu, Sigma=Sigma, covariance_type=covariance_type)
 
 
@@ -129,7 +129,7 @@ def fit_gmm_chunked(chunks, init: GMMParams, covariance_type: str = "full", max_
     """
     if not isinstance(init, GMMParams):
         raise TypeError(f"init must be a GMMParams, got {type(init).__name__}")
-    max_iter, tol, reg_covar = _check_settings(covariance_type, max_iter, tol, reg_covar)
+    max_iter, tol, reg_covar = check_settings(covariance_type, max_iter, tol, reg_covar)
 
     def one_pass(q):
         stats = pass_over_chunks(chunks, q)

@@ -13,7 +13,8 @@ import gmm_teach as gt
 PUBLIC = ["GMMParams", "log_gaussian", "log_likelihood", "e_step", "m_step", "fit_gmm", "kmeans",
           "soft_kmeans", "n_parameters", "bic", "aic", "GaussianMixture", "datasets"]
 MATHS_MODULES = ["gaussian", "params", "kmeans", "covariance", "em", "model_selection", "estimator", "datasets",
-                 "semisupervised", "missing", "fast", "streaming"]
+                 "semisupervised", "missing", "fast", "streaming", "_validation", "adaptation", "discriminant",
+                 "online", "__init__"]
 PACKAGE = Path(gt.__file__).parent
 GRADER = PACKAGE.parent / "gmm_grading"
 GRADER_MODULES = sorted(p.stem for p in GRADER.glob("*.py"))
@@ -36,10 +37,11 @@ def test_gmm_params_positional_and_defaults():
 
 def test_fit_gmm_signature_is_the_contract():
     sig = inspect.signature(gt.fit_gmm)
-    assert list(sig.parameters) == ["X", "K", "init", "covariance_type", "max_iter", "tol", "reg_covar", "seed"]
+    assert list(sig.parameters) == ["X", "K", "init", "covariance_type", "max_iter", "tol", "reg_covar", "seed",
+                                    "n_init"]
     defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect._empty}
     assert defaults == dict(init="kmeans++", covariance_type="full", max_iter=100, tol=1e-3,
-                            reg_covar=1e-6, seed=None)
+                            reg_covar=1e-6, seed=None, n_init=1)
 
 
 def test_import_is_light_and_side_effect_free():
@@ -85,6 +87,15 @@ def test_functions_fit_on_one_notebook_screen(folder, module_name):
     for fn in _functions(module_name, folder):
         lines = [n for n in _code_lines(fn) if text[n - 1].strip() and not text[n - 1].strip().startswith("#")]
         assert len(lines) <= 25, f"{folder.name}.{module_name}.{fn.name} has {len(lines)} lines of code"
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)  # checks/: h13checks
+def test_no_module_imports_another_modules_private_names(path):
+    """Shared helpers have public names (``_validation`` is the one shared module with a private-looking name)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+            assert not private, f"{path.name} imports {private} from .{node.module or ''}"
 
 
 def test_grader_is_not_part_of_the_learners_library():

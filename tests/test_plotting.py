@@ -74,7 +74,7 @@ def test_drawn_ellipse_holds_the_right_mass():
     cov = rotation(25) @ np.diag([4.0, 0.25]) @ rotation(25).T
     X = gt.sample_gaussian([0, 0], cov, 100_000, seed=0)
     fig, ax = plt.subplots()
-    patch = plotting.plot_ellipse(ax, [0, 0], cov, n_std=2.0)
+    patch = plotting.plot_ellipse([0, 0], cov, n_std=2.0, ax=ax)
     inside = patch.contains_points(ax.transData.transform(X))
     assert abs(inside.mean() - stats.chi2(2).cdf(4)) < 0.005  # 86.5 %, not 95 %
     plt.close(fig)
@@ -84,8 +84,11 @@ def test_plot_mixture_1d_draws_the_mixture_density():
     X, _ = gt.datasets.heights(n=500)
     p = gt.GMMParams(pi=[0.5, 0.5], mu=[65.0, 70.0], Sigma=[2.8**2, 3.0**2])
     fig, ax = plt.subplots()
-    plotting.plot_mixture_1d(X, p, ax=ax)
+    drawn = plotting.plot_mixture_1d(X, p, ax=ax)
     mixture = ax.lines[-1]
+    assert drawn["mixture"] is mixture and drawn["components"] == ax.lines[:2]
+    # The second cue: each component its own line style, not only its own colour.
+    assert drawn["components"][0].get_linestyle() != drawn["components"][1].get_linestyle()
     x, y = mixture.get_data()
     expected = 0.5 * stats.norm(65, 2.8).pdf(x) + 0.5 * stats.norm(70, 3.0).pdf(x)
     np.testing.assert_allclose(y, expected, rtol=1e-12)
@@ -100,11 +103,15 @@ def test_plot_mixture_2d_every_type(covariance_type):
     X, _, _ = anisotropic_mixture(K=3, D=2, N=300, seed=1)
     r = gt.fit_gmm(X, 3, covariance_type=covariance_type, seed=0)
     fig, ax = plt.subplots()
-    plotting.plot_mixture_2d(X, r.params, r.gamma, ax=ax, n_std=(1, 2))
+    drawn = plotting.plot_mixture_2d(X, r.params, r.gamma, ax=ax, n_std=(1, 2))
     ellipses = [a for a in ax.patches if isinstance(a, Ellipse)]
-    assert len(ellipses) == 6
-    colors = ax.collections[0].get_facecolors()[:, :3]
-    np.testing.assert_allclose(colors, plotting.responsibility_colors(r.gamma), atol=1e-12)
+    assert len(ellipses) == 6 and drawn["ellipses"] == ellipses
+    labels = r.gamma.argmax(axis=1)
+    for k, points in enumerate(drawn["points"]):  # one scatter per hard label, in its own marker
+        np.testing.assert_allclose(points.get_offsets(), X[labels == k])
+        np.testing.assert_allclose(points.get_facecolors()[:, :3],
+                                   plotting.responsibility_colors(r.gamma)[labels == k], atol=1e-12)
+    np.testing.assert_allclose(np.column_stack(drawn["means"].get_data()), r.params.mu)
     plt.close(fig)
 
 
@@ -125,6 +132,42 @@ def test_ellipse_rejects_bad_input():
 def test_plotting_leaves_global_state_alone():
     before = dict(matplotlib.rcParams)
     fig, ax = plt.subplots()
-    plotting.plot_ellipse(ax, [0, 0], np.eye(2))
+    plotting.plot_ellipse([0, 0], np.eye(2), ax=ax)
     plt.close(fig)
     assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("helper", ["plot_ellipse", "plot_gmm_ellipses"])
+def test_axes_is_a_keyword(helper):
+    fig, ax = plt.subplots()
+    p = gt.GMMParams(pi=[1.0], mu=[[0.0, 0.0]], Sigma=[np.eye(2)])
+    args = ([0, 0], np.eye(2)) if helper == "plot_ellipse" else (p,)
+    with pytest.raises(TypeError, match="ax=ax"):
+        getattr(plotting, helper)(ax, *args)
+    getattr(plotting, helper)(*args, ax=ax)  # the keyword form draws
+    assert ax.patches
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bad,error", [("two", TypeError), (None, TypeError), (True, TypeError),
+                                       (0, ValueError), (-1.0, ValueError), (float("nan"), ValueError)])
+def test_n_std_errors_name_it(bad, error):
+    with pytest.raises(error, match="n_std"):
+        plotting.covariance_ellipse([0, 0], np.eye(2), n_std=bad)
+    p = gt.GMMParams(pi=[1.0], mu=[[0.0, 0.0]], Sigma=[np.eye(2)])
+    fig, ax = plt.subplots()
+    with pytest.raises(error, match="n_std"):
+        plotting.plot_gmm_ellipses(p, n_std=(1.0, bad), ax=ax)
+    plt.close(fig)
+
+
+def test_gmm_ellipses_use_the_shared_style():
+    p = gt.GMMParams(pi=[0.25, 0.75], mu=[[0.0, 0.0], [3.0, 0.0]], Sigma=[np.eye(2), np.eye(2)])
+    fig, ax = plt.subplots()
+    patches = plotting.plot_gmm_ellipses(p, n_std=(1, 2), ax=ax)
+    for patch, (k, i) in zip(patches, [(0, 0), (0, 1), (1, 0), (1, 1)], strict=True):
+        style = plotting.ellipse_style(k, i, p.pi[k])
+        assert patch.get_linewidth() == pytest.approx(style["lw"])
+        assert matplotlib.colors.to_hex(patch.get_edgecolor()) == style["edgecolor"].lower()
+    assert patches[0].get_linestyle() != patches[1].get_linestyle()  # inner solid, outer dashed
+    plt.close(fig)

@@ -78,6 +78,41 @@ def test_every_slider_of_every_widget_redraws_in_place(name, capsys):
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.parametrize("name", FACTORIES)
+def test_without_a_kernel_the_cell_shows_a_picture_with_alt_text_and_a_sentence(name):
+    """The saved output carries the widget view, a PNG with alt text and a sentence (not the repr)."""
+    import base64
+
+    from IPython.core.formatters import DisplayFormatter
+
+    w = FACTORIES[name]()
+    data, metadata = DisplayFormatter().format(w)
+    assert {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"} <= set(data)
+    assert base64.b64decode(data["image/png"]) == w.png
+    sentence = data["text/plain"]
+    assert "Explorer(" not in sentence and "children=" not in sentence and sentence.endswith(".")
+    assert metadata["image/png"]["alt"] == sentence == w.summary()
+    assert sentence == FACTORIES[name]().summary()  # deterministic: nbval compares it
+    # The readout beside the picture is a polite live region, updated on every change.
+    assert w.status.value.startswith("<div role='status' aria-live='polite'>")
+    slider = next(iter(w.sliders.values()))
+    before = w.status.value
+    slider.value = slider.min + 0.85 * (slider.max - slider.min) if not isinstance(
+        slider, widgets.FloatLogSlider) else 10 ** (slider.min + 0.85 * (slider.max - slider.min))
+    assert w.status.value != before and w.status.value.startswith("<div role='status'")
+    assert w.summary() != sentence
+
+
+def test_every_control_has_a_description_and_every_button_words():
+    """What a screen reader can announce from the Python side: no control without a description."""
+    for name, factory in FACTORIES.items():
+        w = factory()
+        for key, control in w.controls.items():
+            assert control.description.strip(), (name, key)
+        for key, button in w.buttons.items():
+            assert button.description.strip(), (name, key)
+
+
 def test_importing_the_widgets_keeps_matplotlib_global_state():
     rc = dict(matplotlib.rcParams)
     W.ellipse_explorer()
