@@ -138,3 +138,62 @@ def fit_gmm_chunked(chunks, init: GMMParams, covariance_type: str = "full", max_
     N = sum(len(X) for X in chunks)  # the lengths of memmap slices read no data
     return em_loop(init, one_pass, lambda stats: m_step_from_stats(stats, covariance_type, reg_covar),
                    N, max_iter, tol, gamma_of=lambda stats: None)
+
+
+# ---- stochastic (mini-batch) EM: one M-step per batch, from a running average of the statistics
+
+
+def recentre_stats(stats: SufficientStats, centre) -> SufficientStats:
+    r"""S_k(c) = S_k(m) + a_k (m_k - c_k)^T + (m_k - c_k) a_k^T + N_k (m_k - c_k)(m_k - c_k)^T, a_k = sum_x_k - N_k m_k.
+
+    The same points' scatter, moved from the centre m = ``stats.centre`` to ``centre`` (K, D),
+    so statistics gathered under different parameters can be added (stochastic EM).
+    """
+    c = np.asarray(centre, dtype=float)  # (K, D)
+    if c.shape != stats.centre.shape:
+        raise ValueError(f"centre must have shape {stats.centre.shape}, got {c.shape}")
+    e = stats.centre - c  # (K, D)
+    a = stats.sum_x - stats.N_k[:, None] * stats.centre  # (K, D), sum_n gamma_nk (x_n - m_k)
+    S = (stats.scatter + a[:, :, None] * e[:, None, :] + e[:, :, None] * a[:, None, :]
+         + stats.N_k[:, None, None] * e[:, :, None] * e[:, None, :])  # (K, D, D)
+    return SufficientStats(stats.N_k, stats.sum_x, S, c, stats.log_likelihood, stats.n)
+
+
+def blend_stats(old: SufficientStats, new: SufficientStats, rho: float) -> SufficientStats:
+    r"""s = (1 - rho) s_old + rho (n_old / n_new) s_new: a running average of statistics, about new's centre.
+
+    ``new`` is rescaled to as many points as ``old`` stands for, so rho is the weight of the
+    newest mini-batch; rho = 1 forgets the past. Cappé & Moulines (2009), JRSS B 71, 593-613.
+    """
+    rho = check_positive(rho, "rho")
+    if rho > 1:
+        raise ValueError(f"rho must be in (0, 1], got {rho}")
+    old = recentre_stats(old, new.centre)
+    w = rho * old.n / new.n  # weight of each new point
+    return SufficientStats((1 - rho) * old.N_k + w * new.N_k, (1 - rho) * old.sum_x + w * new.sum_x,
+                           (1 - rho) * old.scatter + w * new.scatter, new.centre,
+                           (1 - rho) * old.log_likelihood + w * new.log_likelihood, old.n)
+
+
+def stochastic_em(batches, init: GMMParams, rho=lambda t: (t + 2) ** -0.6, covariance_type: str = "full",
+                  reg_covar: float = 1e-6) -> list:
+    r"""s_t = (1 - rho_t) s_{t-1} + rho_t s(batch_t | theta_{t-1});  theta_t = M(s_t): one M-step per mini-batch.
+
+    Parameters
+    ----------
+    batches : iterable of (n_t, D) arrays, e.g. random mini-batches or the chunks of a file.
+    init : GMMParams theta_0.
+    rho : t -> step size in (0, 1] for batch t = 0, 1, ...; sum rho_t = infinity and
+        sum rho_t^2 < infinity (rho_t = (t + 2)^-a, 1/2 < a <= 1) make it converge.
+
+    Returns
+    -------
+    list of GMMParams, theta_t after each batch. Unlike streaming EM (fit_gmm_chunked), the
+    answer is not the in-memory EM's: it is noisy, and only near it. notebooks/09.
+    """
+    history, s = [init], None
+    for t, X in enumerate(batches):
+        new = sufficient_stats(X, history[-1])
+        s = new if s is None else blend_stats(s, new, float(rho(t)))
+        history.append(m_step_from_stats(s, covariance_type, reg_covar))
+    return history

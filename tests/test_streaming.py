@@ -108,3 +108,56 @@ def test_collapse_stops_with_the_same_warning():
         warnings.simplefilter("ignore")
         ours = gt.fit_gmm(X, 2, init=start, reg_covar=0.0, tol=0, max_iter=50)
     assert r.n_iter == ours.n_iter and not r.converged
+
+
+# ---- stochastic (mini-batch) EM
+
+
+def test_recentre_matches_the_scatter_computed_directly(data):
+    p = start_params(data, 3, "full", seed=3)
+    c = p.mu + np.array([[3.0, -1.0, 0.5], [0.0, 2.0, -4.0], [1.0, 1.0, 1.0]])
+    moved = streaming.recentre_stats(streaming.sufficient_stats(data, p), c)
+    gamma = gt.e_step(data, p)[0]
+    direct = np.stack([(gamma[:, k, None] * (data - c[k])).T @ (data - c[k]) for k in range(3)])  # oracle
+    np.testing.assert_allclose(moved.scatter, direct, rtol=1e-10)
+    np.testing.assert_array_equal(moved.centre, c)
+
+
+@pytest.mark.parametrize("covariance_type", TYPES)
+def test_blend_of_two_halves_is_the_m_step_of_the_whole(data, covariance_type):
+    # rho = 1/2 on two equal halves, statistics taken under DIFFERENT parameters: the blend is the
+    # sum of the two sets of sums, so its M-step is the one-hot-free M-step of each half's own gamma
+    p, q = start_params(data, 3, "full", seed=3), start_params(data, 3, "full", seed=4)
+    A, B = data[:1000], data[1000:]
+    blended = streaming.blend_stats(streaming.sufficient_stats(A, p), streaming.sufficient_stats(B, q), 0.5)
+    gamma = np.vstack([gt.e_step(A, p)[0], gt.e_step(B, q)[0]])  # (N, K)
+    expected = gt.m_step(data, gamma, covariance_type)
+    assert_close(streaming.m_step_from_stats(blended, covariance_type), expected, rtol=1e-9)
+
+
+def test_stochastic_em_with_rho_one_and_one_batch_is_one_em_iteration(data):
+    p = start_params(data, 3, "full", seed=3)
+    history = streaming.stochastic_em([data, data], p, rho=lambda t: 1.0)
+    assert len(history) == 3
+    once = gt.m_step(data, gt.e_step(data, p)[0])
+    assert_close(history[1], once)
+    assert_close(history[2], gt.m_step(data, gt.e_step(data, once)[0]))  # rho = 1: plain EM on each batch
+
+
+def test_stochastic_em_gets_near_the_in_memory_optimum(data):
+    p = start_params(data, 3, "full", seed=3)
+    best = gt.fit_gmm(data, 3, init=p, tol=1e-10, max_iter=500).params
+    rng = np.random.default_rng(0)
+    batches = [data[rng.choice(len(data), 100, replace=False)] for _ in range(300)]
+    last = streaming.stochastic_em(batches, p)[-1]
+    order = gt.checks.align_components(last.mu, best.mu)
+    np.testing.assert_allclose(last.mu[order], best.mu, atol=0.3)  # near, not equal: it is noisy
+    assert not np.allclose(last.mu[order], best.mu, atol=1e-6)
+
+
+def test_blend_rejects_bad_rho(data):
+    p = start_params(data, 3, "full", seed=3)
+    s = streaming.sufficient_stats(data[:50], p)
+    for rho in (0.0, 1.5, -0.1):
+        with pytest.raises(ValueError, match="rho"):
+            streaming.blend_stats(s, s, rho)

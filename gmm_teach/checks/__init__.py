@@ -38,7 +38,7 @@ This package imports every set explicitly below: a new set joins the ``from . im
 gets its own ``from .exNN import *`` line and joins SETS.
 """
 
-from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10, ex11
+from . import ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex09, ex10, ex11
 from .engine import (
     STRICT_ENV,
     Case,
@@ -64,10 +64,11 @@ from .ex05 import *  # noqa: F403
 from .ex06 import *  # noqa: F403
 from .ex07 import *  # noqa: F403
 from .ex08 import *  # noqa: F403
+from .ex09 import *  # noqa: F403
 from .ex10 import *  # noqa: F403
 from .ex11 import *  # noqa: F403
 
-SETS = [ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex10, ex11]
+SETS = [ex01, ex02, ex03, ex04, ex05, ex06, ex07, ex08, ex09, ex10, ex11]
 
 __all__ = ["STRICT_ENV", "Case", "CheckFailedError", "CheckResult", "Hint", "align_components", "compare_arrays",
            "fitted_params", "gmm_fit", "hint", "run_cases", "set_checks", "strict", "strict_mode", "try_it"]
