@@ -241,7 +241,9 @@ def _poke(page, widget, action: str, shots: Path, timings: dict):
         widget.locator(".gt-play").first.click()  # the named Play toggle
     _wait_for_new_picture(page, widget, old_src)
     timings[action] = round((time.perf_counter() - start) * 1000)
-    if action == "play":  # a second frame arrives by itself, then pause
+    if action == "play":  # the toggle now offers to pause; a second frame arrives by itself, then pause
+        page.wait_for_function("el => /Pause/.test(el.innerText)", arg=widget.locator(".gt-play").element_handle(),
+                               timeout=CHANGE_TIMEOUT_MS)
         src = _picture_src(widget)
         _wait_for_new_picture(page, widget, src)
         widget.locator(".gt-play").first.click()  # pause (the same toggle, now named "Pause")
