@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -237,13 +238,15 @@ def _poke(page, widget, action: str, shots: Path, timings: dict):
     elif action == "button":
         widget.locator("button.widget-button").first.click()
     elif action == "play":
-        widget.locator(".widget-play button").first.click()  # play/pause
+        widget.locator(".gt-play").first.click()  # the named Play toggle
     _wait_for_new_picture(page, widget, old_src)
     timings[action] = round((time.perf_counter() - start) * 1000)
-    if action == "play":  # a second frame arrives by itself, then pause
+    if action == "play":  # the toggle now offers to pause; a second frame arrives by itself, then pause
+        page.wait_for_function("el => /Pause/.test(el.innerText)", arg=widget.locator(".gt-play").element_handle(),
+                               timeout=CHANGE_TIMEOUT_MS)
         src = _picture_src(widget)
         _wait_for_new_picture(page, widget, src)
-        widget.locator(".widget-play button").first.click()  # pause (the same button; the next one stops)
+        widget.locator(".gt-play").first.click()  # pause (the same toggle, now named "Pause")
     page.wait_for_timeout(300)  # let the image decode before the screenshot
     after_png = picture.screenshot()
     (shots.parent / f"{shots.name}-after-{action}.png").write_bytes(after_png)
@@ -299,6 +302,52 @@ def _keyboard_drives(page, widget, shots: Path) -> dict:
     return done
 
 
+NAMED_ROLES = ("button", "slider", "spinbutton", "combobox", "textbox", "checkbox", "option", "img")
+
+
+def _unnamed(aria_yaml: str) -> list[str]:
+    """Lines of a Playwright aria snapshot for an interactive role (or the picture) with an empty accessible name."""
+    bad = []
+    for line in aria_yaml.splitlines():
+        m = re.match(r'\s*- (\w+)(?: "([^"]*)")?', line)
+        if m and m.group(1) in NAMED_ROLES and not (m.group(2) or "").strip():
+            bad.append(line.strip())
+    return bad
+
+
+def _every_control_is_named(widget, shots: Path):
+    """From Chromium's accessibility tree: every button, dropdown, box and the picture has a non-empty
+    name. The one known exception, the slider handle (ipywidgets 8.1 gives it none), must each have a
+    number box beside it, bound to it and named by the slider's description."""
+    snapshot = widget.aria_snapshot()
+    unnamed = _unnamed(snapshot)
+    assert all(line.startswith("- slider") for line in unnamed), f"{shots.name}: unnamed controls {unnamed}"
+    sliders = widget.locator(".widget-slider")
+    assert len(unnamed) <= sliders.count()
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        label = slider.locator(".widget-label").first.inner_text().strip()
+        box = slider.locator("xpath=following-sibling::*[contains(@class, 'gt-number-box')][1]//input")
+        assert box.count() == 1, f"{shots.name}: slider {label!r} has no number box beside it"
+        name = re.match(r'\s*- spinbutton "([^"]*)"', box.aria_snapshot())
+        assert name and name.group(1) == label, f"{shots.name}: {label!r} box is named {box.aria_snapshot()!r}"
+    assert widget.locator("img").first.get_attribute("title"), f"{shots.name}: the picture has no title"
+
+
+def _box_drives_slider(page, widget, shots: Path):
+    """Keyboard only: ArrowUp and Enter in the first slider's number box move its handle and redraw the picture."""
+    slider = widget.locator(".widget-slider").first
+    box = slider.locator("xpath=following-sibling::*[contains(@class, 'gt-number-box')][1]//input")
+    handle = slider.locator("[role=slider]")
+    before, old_src = handle.get_attribute("aria-valuetext"), _picture_src(widget)
+    box.focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    _wait_for_new_picture(page, widget, old_src)  # the kernel saw the new value
+    page.wait_for_function("([h, old]) => h.getAttribute('aria-valuetext') !== old",  # and the handle moved
+                           arg=[handle.element_handle(), before], timeout=CHANGE_TIMEOUT_MS)
+
+
 def cases():
     """Every lesson with widgets in JupyterLab; the demo (all five widgets) in JupyterLab and Notebook 7."""
     lessons = [p for p in widget_notebooks() if p != DEMO]
@@ -347,10 +396,13 @@ def test_widgets_in_the_browser(server, browser, notebook, frontend):
                 _poke(page, widget, "slider", shots, timings[kind])
             if widget.locator("button.widget-button").count():
                 _poke(page, widget, "button", shots, timings[kind])
-            if widget.locator(".widget-play").count():
+            if widget.locator(".gt-play").count():
                 _poke(page, widget, "play", shots, timings[kind])
             assert timings[kind], f"{kind} has neither a slider nor a button"
             keyboard[kind] = _keyboard_drives(page, widget, shots)
+            _every_control_is_named(widget, shots)
+            if widget.locator(".gt-number-box").count():
+                _box_drives_slider(page, widget, shots)
             assert keyboard[kind], f"{kind}: the keyboard drove nothing"
             if kind == "gt-mixture-explorer":
                 _bad_setting_shows_a_message(page, widget, shots)

@@ -492,3 +492,31 @@ def test_the_picture_after_updates_equals_a_full_redraw(name):
         w.picture.invalidate()
         w.picture.render()
         assert w.png == shown
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_every_slider_has_a_named_number_box_and_the_picture_a_name(name):
+    """ipywidgets 8.1 leaves the slider handle unnamed: each slider has a box with its description,
+    bound both ways; the picture's tooltip (its <img> title) is the static fallback's sentence."""
+    w = FACTORIES[name]()
+    assert set(w.number_boxes) == set(w.sliders)
+    for key, slider in w.sliders.items():
+        box = w.number_boxes[key]
+        assert box.description == slider.description and not slider.readout
+        assert box.value == pytest.approx(slider.value, rel=0.01) and box.max > box.min
+    assert w.image.tooltip == w.summary()
+    key, slider = next(iter(w.sliders.items()))
+    target = w.number_boxes[key].max
+    w.number_boxes[key].value = target  # typed into the box (kernel side; int boxes are linked in the browser)
+    if not isinstance(slider, widgets.IntSlider):
+        assert slider.value == pytest.approx(target)
+    assert w.image.tooltip == w.summary() and w.message.value == ""
+
+
+def test_em_stepper_play_toggle_is_named_and_follows_play():
+    w = W.em_stepper(K=3, seed=0)
+    assert w.run.description == "Play" and w.play.layout.display == "none"
+    w.play.playing = True  # what the browser's jslink does when the toggle is pressed
+    assert w.run.value and w.run.description == "Pause" and w.run.icon == "pause"
+    w.buttons["reset"].click()
+    assert not w.run.value and w.run.description == "Play"

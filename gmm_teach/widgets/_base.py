@@ -75,6 +75,15 @@ def for_learner(w) -> bool:
     (matplotlib 3.7 under a newer pyparsing emits several on every draw)."""
     return not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))
 
+class NamedImage(widgets.Image):
+    """An ipywidgets Image whose ``tooltip`` becomes the <img>'s title, its accessible name.
+
+    ipywidgets 8.1's front end sets the title only when ``description`` is empty, and reads
+    ``description`` even on an Image, which has none (a JavaScript error): this one has an empty one."""
+
+    description = traitlets.Unicode("", help="Always empty; lets the front end use the tooltip").tag(sync=True)
+
+
 class Picture:
     """One matplotlib Figure, rendered to PNG bytes into an ipywidgets.Image.
 
@@ -91,7 +100,7 @@ class Picture:
         axes = self.figure.subplots(1, ncols, gridspec_kw={"width_ratios": width_ratios} if width_ratios else None)
         self.axes = list(np.atleast_1d(axes))
         # Shown at its own size (sharp), shrunk to fit a narrow notebook.
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{round(width * DPI)}px",
+        self.image = NamedImage(format="png", layout=widgets.Layout(width=f"{round(width * DPI)}px",
                                                                        max_width="100%", height="auto"))
         self.n_renders = 0
         self._background, self._limits = None, None
@@ -271,13 +280,16 @@ class Explorer(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("gt-message")
         self.message.layout.display = "none"
-        self.controls, self.buttons = {}, {}
+        self.controls, self.buttons, self.number_boxes = {}, {}, {}
         self._busy = False
         self.add_class("gt-widget")
+        # The picture's accessible name (the <img>'s title): the same sentence as the static fallback's alt text.
+        self.image.observe(lambda change: setattr(self.image, "tooltip", self.summary()), names="value")
 
     def _layout(self, *rows, status_beside=False):
         """Control rows on top, then the message line, the picture and the status line (below or beside it)."""
         # The message goes right under the controls, where the learner is looking; hidden while empty.
+        rows = [self._with_number_boxes(row) for row in rows]
         if status_beside:
             self.status.layout.margin = "24px 0 0 16px"
             self.children = [*rows, self.message, widgets.HBox([self.image, self.status])]
@@ -285,6 +297,19 @@ class Explorer(widgets.VBox):
             self.children = [*rows, self.message, self.image, self.status]
 
     # ------------------------------------------------------------- controls
+    def _with_number_boxes(self, widget):
+        """``widget`` with every registered slider replaced by [slider | its named number box] (recursively).
+
+        ipywidgets 8.1 gives the slider handle (role=slider) no accessible name, and nothing from
+        Python can: the box beside it is the named control for keyboard and screen-reader users."""
+        for name, control in self.sliders.items():
+            if control is widget:
+                self.number_boxes[name] = box = number_box(control)
+                return widgets.HBox([control, box], layout=widgets.Layout(align_items="center"))
+        if isinstance(widget, widgets.Box):
+            widget.children = tuple(self._with_number_boxes(child) for child in widget.children)
+        return widget
+
     def _control(self, name, widget, handler):
         """Register a value widget: changing it calls ``handler`` (guarded)."""
         self.controls[name] = widget
@@ -357,6 +382,45 @@ class Explorer(widgets.VBox):
         label = "Error:" if level == "error" else "Note:"
         self.message.value = (f"<div role='alert' style='color:{INK};line-height:1.3'>&#9888; <b>{label}</b> "
                               f"{html.escape(text).replace('&lt;br&gt;', '<br>')}</div>")
+
+
+def number_box(control, width="84px"):
+    """A number box bound to a slider, labelled with the slider's description; the label is zero-width
+    (the slider shows it), but a screen reader reads it. The box replaces the slider's readout."""
+    log = isinstance(control, widgets.FloatLogSlider)  # its min and max are exponents
+    lo, hi = (control.base ** control.min, control.base ** control.max) if log else (control.min, control.max)
+    cls = widgets.BoundedIntText if isinstance(control, widgets.IntSlider) else widgets.BoundedFloatText
+    box = cls(value=control.value, min=lo, max=hi, step=None if log else control.step,
+              description=control.description, style={"description_width": "0px"},
+              layout=widgets.Layout(width=width))
+    box.add_class("gt-number-box")
+    control.readout = False
+    if cls is widgets.BoundedIntText:  # linked in the browser: no kernel round trip
+        for name in ("value", "min", "max"):
+            widgets.jslink((control, name), (box, name))
+    else:  # linked in the kernel, to show the value rounded (not 0.6000000000000001)
+        bind_rounded(control, box, significant=3 if log else None)
+    return box
+
+
+def bind_rounded(control, box, significant=None):
+    """Keep a float slider and its box equal: the box shows the slider's value rounded to the slider's
+    step (or to ``significant`` digits); a value typed into the box moves the slider."""
+    decimals = None if significant else max(0, int(np.ceil(-np.log10(control.step) - 1e-9)))
+
+    def rounded(value):
+        return float(f"{value:.{significant}g}") if significant else round(value, decimals)
+
+    def to_box(change):
+        box.value = min(max(rounded(change["new"]), box.min), box.max)
+
+    def to_slider(change):
+        if change["new"] != rounded(control.value):  # not the echo of to_box
+            control.value = change["new"]
+
+    box.value = rounded(control.value)
+    control.observe(to_box, names="value")
+    box.observe(to_slider, names="value")
 
 
 def slider(cls=widgets.FloatSlider, width="300px", **kwargs):

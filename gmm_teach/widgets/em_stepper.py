@@ -76,6 +76,13 @@ class EMStepper(Explorer):
         self.play = widgets.Play(value=0, min=0, max=2 * MAX_ITERATIONS, step=1, interval=interval,
                                  show_repeat=False, description="play", tooltip="play / pause / back to the start")
         self.play.observe(lambda change: self._guarded(self._show), names="value")
+        self.play.layout.display = "none"  # its icon buttons have no accessible name: the named toggle drives it
+        self.run = widgets.ToggleButton(value=False, description="Play", icon="play",
+                                        tooltip="play the half-steps one after another; press again to pause",
+                                        layout=widgets.Layout(width="auto", align_self="flex-start"))
+        self.run.add_class("gt-play")
+        widgets.jslink((self.run, "value"), (self.play, "playing"))  # the browser's timer, no kernel round trip
+        self.play.observe(self._playing_changed, names="playing")
         self._layout(*self._make_controls("yours" if X is not None else dataset, datasets, K, covariance_type,
                                           init, seed))
         self._draw_static()
@@ -98,7 +105,12 @@ class EMStepper(Explorer):
         step = self._button("step", "Step", self._step, icon="step-forward", tooltip="one half-step: E or M")
         reset = self._button("reset", "Reset", self._reset, icon="undo", tooltip="back to the start, θ₀")
         step.add_class("gt-step")
-        return widgets.HBox(c[:3]), widgets.HBox(c[3:]), widgets.HBox([step, self.play, reset])
+        return widgets.HBox(c[:3]), widgets.HBox(c[3:]), widgets.HBox([step, self.run, reset, self.play])
+
+    def _playing_changed(self, change):
+        """The toggle says what pressing it will do: Play, or Pause while playing."""
+        self.run.value = change["new"]
+        self.run.description, self.run.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
 
     def _draw_static(self):
         self.scatter = self.ax.scatter([], [], s=12, linewidths=0, alpha=0.75, animated=True)
