@@ -25,7 +25,8 @@ extensions = [
     "gmm_book",                  # figure alt text from the notebooks; no widget scripts
 ]
 
-exclude_patterns = ["_build", "_ext", "**.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_ext", "_templates", "**.ipynb_checkpoints"]
+templates_path = ["_templates"]
 root_doc = "index"
 
 # --- notebooks: committed outputs only, no kernel, no widget JavaScript from a CDN
@@ -43,7 +44,9 @@ suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 mathjax_path = "mathjax/es5/tex-svg.js"
 mathjax3_config = {
     "tex": {"inlineMath": [["$", "$"], ["\\(", "\\)"]], "processEscapes": True},
-    "options": {"enableMenu": False},
+    # The menu makes every formula focusable (tabindex): a wide one scrolls from the keyboard,
+    # and a screen-reader user can reach each formula (axe-core: scrollable-region-focusable).
+    "options": {"enableMenu": True},
 }
 
 # --- API reference
