@@ -34,6 +34,7 @@ from test_browser import (
     _wait_for_status,
     browser,  # noqa: F401  (the Chromium fixture, shared)
 )
+from test_site import _wait_for_maths
 
 REPO = Path(__file__).resolve().parents[1]
 DECKS = Path(os.environ.get("GMM_SLIDES", REPO / "build" / "slides"))
@@ -63,8 +64,7 @@ def test_static_deck_opens_and_advances_offline(browser, decks, lesson):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((decks / f"{lesson}.slides.html").as_uri())
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document"
-                           " && MathJax.startup.document.state() >= 100", timeout=60_000)
+    _wait_for_maths(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{lesson}-1.png")
     total = page.evaluate("() => Reveal.getTotalSlides()")

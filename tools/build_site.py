@@ -158,6 +158,8 @@ def slides_exporter():
     c.SlidesExporter.template_name = "gmm_reveal"
     c.SlidesExporter.reveal_url_prefix = "reveal.js"
     c.SlidesExporter.reveal_number = "c/t"
+    # "white" uses a font shipped with reveal.js; nbconvert's default, "simple", imports Google Fonts.
+    c.SlidesExporter.reveal_theme = "white"
     # A static page cannot run a widget: show its fallback picture or text instead of its view.
     c.NbConvertBase.display_data_priority = [
         "text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png", "image/jpeg",
