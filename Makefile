@@ -26,13 +26,16 @@ XDIST     ?= -n auto --dist loadscope
 RUN       := PATH="$(CURDIR)/$(BIN):$$PATH" OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1}
 
 .PHONY: lab test lint notebooks bench setup clean help test-all setup-all \
-        test-kernels test-slow test-pythons test-floors
+        test-kernels test-slow test-pythons test-floors book slides test-site
 
 help:
 	@echo "make lab        set up .venv and open the course in JupyterLab"
 	@echo "make test       set up .venv and run every test (library, notebooks, exercises, grading, browser, lint)"
 	@echo "make test-all   what CI runs: make test, the wheel and a graded class, BLAS kernels, Python 3.10-3.13, floors"
 	@echo "make notebooks  re-execute lessons and solutions, regenerate exercises/ (maintainers)"
+	@echo "make book       the course as a static website -> build/book/html/index.html (offline, from disk)"
+	@echo "make slides     one static reveal.js deck per lesson -> build/slides/index.html"
+	@echo "make test-site  build both, then test them in Chromium (offline, axe-core audit, live RISE slides)"
 	@echo "make bench      speed and accuracy against scikit-learn -> benchmarks/results/REPORT.md"
 	@echo "make clean      remove the venvs and caches"
 
@@ -46,9 +49,11 @@ lab: $(STAMP)
 # The two slowest modules (a wheel in a fresh venv; a class graded, interrupted and resumed)
 # run in test-all, keeping make test near 10 minutes on 2 cores.
 SLOW_TESTS := tests/test_wheel.py tests/test_grading_class.py
+# The website and slides tests need the built site (make test-site builds it): not in make test.
+SITE_TESTS := tests/test_site.py tests/test_slides.py
 
 test: $(TEST_STAMP) lint
-	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(foreach t,$(SLOW_TESTS),--ignore=$(t)) \
+	$(RUN) $(BIN)/python -m pytest $(XDIST) tests $(foreach t,$(SLOW_TESTS) $(SITE_TESTS),--ignore=$(t)) \
 	  $(if $(NOTEBOOKS),$(NOTEBOOKS) $(NBVAL))
 
 lint: $(STAMP)
@@ -56,6 +61,26 @@ lint: $(STAMP)
 
 notebooks: $(TEST_STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tools/execute_notebooks.py
+
+# ------------------------------------------------------------------ website and slides
+# Built from the committed notebooks (never executed), everything served from disk: Sphinx +
+# MyST-NB + sphinx-book-theme (the book extra), MathJax and reveal.js from npm (package.json).
+BOOK_STAMP := $(VENV)/.installed-book
+
+$(BOOK_STAMP): $(STAMP) package.json package-lock.json
+	$(BIN)/python -m pip install --quiet -e ".[book]"
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+book: $(BOOK_STAMP)
+	$(RUN) $(BIN)/python tools/build_site.py book
+
+slides: $(BOOK_STAMP)
+	$(RUN) $(BIN)/python tools/build_site.py slides
+
+# The site and decks in headless Chromium with the network blocked (see tests/test_site.py).
+test-site: book slides $(TEST_STAMP)
+	$(RUN) $(BIN)/python -m pytest -q -p no:cacheprovider -n 0 $(SITE_TESTS)
 
 # Not part of make test: timings are measured, not asserted.
 bench: $(TEST_STAMP)
@@ -102,7 +127,7 @@ UV        := $(VENV)/bin/uv
 py_for     = $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(1).*/bin/python$(1)) \
                          $(shell command -v python$(1) 2>/dev/null))
 # The library's tests need no Jupyter server, nbgrader, sandbox or browser.
-LIB_TESTS := tests --ignore=tests/test_browser.py --ignore=tests/test_grading.py \
+LIB_TESTS := tests --ignore=tests/test_browser.py --ignore=tests/test_site.py --ignore=tests/test_slides.py --ignore=tests/test_grading.py \
              --ignore=tests/test_exercises.py --ignore=tests/test_wheel.py --ignore=tests/test_grading_class.py
 LIB_DEPS  := "scikit-learn>=1.3,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
              "pytest>=8,<10" "hypothesis>=6,<7" "pytest-xdist>=3,<4" "nbval>=0.11,<1"
@@ -110,7 +135,7 @@ LIB_DEPS  := "scikit-learn>=1.3,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
 FLOOR_PY  := 3.10
 FLOOR_REQ := numpy scipy matplotlib scikit-learn jupyterlab ipywidgets threadpoolctl
 
-setup-all: $(TEST_STAMP) $(VENV)/.installed-uv $(foreach v,$(PYTHONS),.venv-py$(v)/.installed) \
+setup-all: $(TEST_STAMP) $(BOOK_STAMP) $(VENV)/.installed-uv $(foreach v,$(PYTHONS),.venv-py$(v)/.installed) \
            .venv-floor/.installed
 
 $(VENV)/.installed-uv: $(STAMP)
