@@ -89,11 +89,15 @@ def test_functions_fit_on_one_notebook_screen(folder, module_name):
         assert len(lines) <= 25, f"{folder.name}.{module_name}.{fn.name} has {len(lines)} lines of code"
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)  # checks/: h13checks
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")) + sorted(GRADER.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE.parent)))
 def test_no_module_imports_another_modules_private_names(path):
-    """Shared helpers have public names (``_validation`` is the one shared module with a private-looking name)."""
+    """Shared helpers have public names (``_validation`` is the one shared module with a private-looking name):
+    the library, its checks/ and widgets/ subpackages, and the grader."""
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
+        ours = node.level > 0 or (node.module or "").startswith(("gmm_teach", "gmm_grading")) \
+            if isinstance(node, ast.ImportFrom) else False
+        if ours:
             private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
             assert not private, f"{path.name} imports {private} from .{node.module or ''}"
 
