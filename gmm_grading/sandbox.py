@@ -99,7 +99,9 @@ def _links_again(folders: list[Path]) -> list[str]:
     (a checkout whose .venv is a link to a shared environment): the runner starts as sys.executable."""
     python = Path(sys.executable).absolute()
     link = next((p for p in [*reversed(python.parents), python] if p.is_symlink()), None)  # the rest lies behind it
-    if link is None or not any(_is_inside(link, f) for f in folders):
+    # A link inside a folder that is bound again (.venv/bin/python -> /usr/bin/python3) comes back with it.
+    if link is None or not any(_is_inside(link, f) for f in folders) or any(
+            _is_inside(link, shown) for shown in _shown_again()):
         return []
     return ["--symlink", os.readlink(link), str(link)]
 
