@@ -156,7 +156,7 @@ $(VENV)/.installed-uv: $(STAMP)
 	$(UV) pip install --quiet --python .venv-floor/bin/python --resolution lowest-direct -r .venv-floor/floor.in
 	$(UV) pip install --quiet --python .venv-floor/bin/python --no-deps -e .
 	$(UV) pip install --quiet --python .venv-floor/bin/python "pytest>=8,<10" "hypothesis>=6,<7" \
-	  "pytest-xdist>=3,<4" "nbval>=0.11,<1" "dask[array]>=2024,<2027"
+	  "pytest-xdist>=3,<4" "nbval>=0.11,<1" "dask[array]>=2024,<2027" "distributed>=2024,<2027"
 	touch $@
 
 test-all: test test-slow test-kernels test-pythons test-floors

@@ -10,6 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from IPython.display import display
 from scipy import stats
 
 import gmm_teach as gt
@@ -80,13 +81,21 @@ def test_every_slider_of_every_widget_redraws_in_place(name, capsys):
 
 @pytest.mark.parametrize("name", FACTORIES)
 def test_without_a_kernel_the_cell_shows_a_picture_with_alt_text_and_a_sentence(name):
-    """The saved output carries the widget view, a PNG with alt text and a sentence (not the repr)."""
+    """The saved output carries the widget view, a PNG with alt text and a sentence (not the repr), then a
+    visible caption (Markdown), as every other figure of the course."""
     import base64
 
-    from IPython.core.formatters import DisplayFormatter
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
 
     w = FACTORIES[name]()
-    data, metadata = DisplayFormatter().format(w)
+    InteractiveShell.instance()  # display() publishes through the shell
+    with capture_output() as shown:
+        display(w)
+    assert len(shown.outputs) == 2, "the widget and its caption"
+    data, metadata = shown.outputs[0].data, shown.outputs[0].metadata
+    caption = shown.outputs[1].data
+    assert set(caption) >= {"text/markdown"} and caption["text/markdown"].startswith("*" + w.CAPTION)
     assert {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"} <= set(data)
     assert base64.b64decode(data["image/png"]) == w.png
     sentence = data["text/plain"]

@@ -269,6 +269,7 @@ class Explorer(widgets.VBox):
     """
 
     SHOWS = "An interactive picture"  # what the picture shows, in words (each explorer says it)
+    CAPTION = "An interactive figure"  # the short visible caption: what to do and what to notice
 
     def __init__(self, picture: Picture):
         super().__init__()
@@ -351,6 +352,19 @@ class Explorer(widgets.VBox):
         data["text/plain"] = sentence
         data["image/png"] = base64.b64encode(self.png).decode("ascii")
         return data, {"image/png": {"alt": sentence}}
+
+    def caption(self) -> str:
+        """The visible caption under the widget: what it shows and how to drive it."""
+        return (f"*{self.CAPTION}. (Live with a running kernel; saved without one, this is the "
+                "starting picture.)*")
+
+    def _ipython_display_(self):
+        """The widget (or, without a kernel, its picture and sentence), then its caption, as gt.plotting.show does."""
+        from IPython.display import Markdown, display
+
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+        display(Markdown(self.caption()))
 
     # ------------------------------------------------------------- errors
     def _guarded(self, handler, reraise=False):

@@ -145,6 +145,7 @@ class ChooseK(Explorer):
 
     SHOWS = ("Left: the EM fit for the chosen K over the data; right: BIC (solid, circles) and AIC (dashed, "
              "squares) against K, stars at their lowest, a dashed line at the chosen K")
+    CAPTION = "Choosing K: slide K and compare the fit with where BIC and AIC are lowest"
 
     def summary(self) -> str:
         return (f"{self.SHOWS}. {self.covariance_type} covariances, K = {self.K}: BIC picks K = {self.best_bic_K}, "

@@ -117,6 +117,7 @@ class EllipseExplorer(Explorer):
 
     SHOWS = ("1000 samples of a 2-D Gaussian with its 1, 2 and 3 sigma ellipses (solid, dashed, dotted) and "
              "arrows along its two eigenvectors")
+    CAPTION = "A covariance as an ellipse: change the spreads and the correlation and watch the ellipses and axes turn"
 
     def summary(self) -> str:
         c, (lam, _) = self.controls, self.eigen

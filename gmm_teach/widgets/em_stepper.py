@@ -236,6 +236,8 @@ class EMStepper(Explorer):
 
     SHOWS = ("Left: the data, each point coloured by its responsibilities and shaped by its most likely "
              "component, with each Gaussian's 1 and 2 sigma ellipses; right: the log-likelihood after each E-step")
+    CAPTION = ("EM one step at a time: each E-step recolours the points, each M-step moves the ellipses, "
+               "and the log-likelihood only climbs")
 
     def summary(self) -> str:
         f, lls = self.frame, self.frame.log_likelihoods

@@ -153,6 +153,7 @@ class MixtureExplorer(Explorer):
 
     SHOWS = ("A histogram of the data with each weighted component of your guess (coloured, each in its own "
              "line style) and their sum, the mixture density (black)")
+    CAPTION = "Your guess against the data: move weights, means and spreads and watch the log-likelihood"
 
     def summary(self) -> str:
         p = self.params

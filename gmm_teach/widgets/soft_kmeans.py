@@ -98,6 +98,7 @@ class SoftKMeansExplorer(Explorer):
 
     SHOWS = ("Left: soft k-means, each point coloured by its responsibilities, with 1 sigma circles; right: "
              "hard k-means; each point is shaped by its cluster")
+    CAPTION = "Soft vs hard k-means: raise the stiffness beta and the soft assignments harden"
 
     def summary(self) -> str:
         same = np.mean(self.soft.labels == self.hard.labels)
