@@ -15,10 +15,7 @@ import gmm_teach as gt
 
 from .._validation import COVARIANCE_TYPES
 from ..em import has_converged
-from ..plotting import (
-    INK,
-    responsibility_colors,
-)
+from ..plotting import INK, responsibility_colors
 from ._base import (
     DATASETS_2D,
     GREY,

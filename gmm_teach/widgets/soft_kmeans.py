@@ -8,20 +8,8 @@ import numpy as np
 import gmm_teach as gt
 
 from ..kmeans import sigma_from_beta
-from ..plotting import (
-    INK,
-    responsibility_colors,
-)
-from ._base import (
-    Ellipses,
-    Explorer,
-    Picture,
-    load_2d,
-    mark_labels,
-    set_data_limits,
-    slider,
-    two_features,
-)
+from ..plotting import INK, responsibility_colors
+from ._base import Ellipses, Explorer, Picture, load_2d, mark_labels, set_data_limits, slider, two_features
 
 
 class SoftKMeansExplorer(Explorer):
