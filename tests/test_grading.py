@@ -294,8 +294,7 @@ def test_sandbox_shows_python_again_when_it_lives_under_tmp(monkeypatch):
         monkeypatch.setattr(sandbox, "_shown_again", lambda: [venv])
         with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as scratch:
             command = sandbox.runner_command(bwrap, Path(scratch), [secret], (0, 1))
-            cut = command.index(sys.executable)
-            shell = [*command[:cut], "/bin/sh", "-c",
+            shell = [*command[:-6], "/bin/sh", "-c",  # the runner's 6 words replaced by a shell
                      f"cat {venv / 'marker.txt'}; cat {secret} || echo hidden"]
             run = subprocess.run(shell, capture_output=True, text=True, timeout=60)
     assert run.stdout.split("\n")[:2] == ["python lives here", "hidden"], (run.stdout, run.stderr)
@@ -391,6 +390,9 @@ def test_sandbox_makes_a_linked_environment_again_inside_a_masked_checkout(monke
         (checkout / "solutions" / "answers.txt").write_text("model answers")
         (checkout / ".venv").symlink_to(shared)
         monkeypatch.setattr(sys, "executable", str(checkout / ".venv" / "bin" / "marker.txt"))
+        # The shared environment is what the sandbox binds again (sys.prefix, in real use): under /tmp
+        # (a CI clone) it would otherwise vanish with the rest of /tmp.
+        monkeypatch.setattr(sandbox, "_shown_again", lambda: [shared.resolve()])
         with tempfile.TemporaryDirectory(dir=REPO / "test-artifacts") as scratch:
             command = sandbox.runner_command(bwrap, Path(scratch), [checkout], (0, 1))
             shell = [*command[:-6], "/bin/sh", "-c",
