@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import require
 from test_browser import (
-    _require,
     browser,  # noqa: F401  (the Chromium fixture, shared)
 )
 
@@ -110,7 +110,7 @@ def visit(browser, site: Path, rel: str) -> dict:
 
 @pytest.fixture(scope="module")
 def audit():
-    _require(AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json lists axe-core)")
+    require(AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json lists axe-core)")
 
 
 # ====================================================================== every page

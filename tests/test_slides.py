@@ -25,11 +25,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from helpers import require
 from test_browser import (
     _drag,
     _free_port,
     _picture_src,
-    _require,
     _run_all,
     _stop,
     _wait_for_new_picture,
@@ -87,7 +87,7 @@ def test_static_deck_opens_and_advances_offline(browser, decks, lesson):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on 127.0.0.1 with the course's config (etc/jupyter), as make lab starts it."""
-    _require(find_spec("jupyterlab_rise") is not None, "jupyterlab-rise is not installed (requirements.txt)")
+    require(find_spec("jupyterlab_rise") is not None, "jupyterlab-rise is not installed (requirements.txt)")
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     config = tmp_path_factory.mktemp("jupyter-config")
