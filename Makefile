@@ -130,7 +130,7 @@ py_for     = $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(1
 LIB_TESTS := tests --ignore=tests/test_browser.py --ignore=tests/test_site.py --ignore=tests/test_slides.py --ignore=tests/test_grading.py \
              --ignore=tests/test_exercises.py --ignore=tests/test_wheel.py --ignore=tests/test_grading_class.py \
              --ignore=tests/test_export_a11y.py
-LIB_DEPS  := "scikit-learn>=1.3,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
+LIB_DEPS  := "scikit-learn>=1.6,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
              "pytest>=8,<10" "hypothesis>=6,<7" "pytest-xdist>=3,<4" "nbval>=0.11,<1"
 # The floors: the lowest versions requirements.txt's ranges allow, under the oldest Python.
 FLOOR_PY  := 3.10
