@@ -56,7 +56,7 @@ def block_rows(K: int, D: int) -> int:
 # ---------------------------------------------------------------- E-step
 
 
-def _whitening(p: GMMParams):
+def whitening(p: GMMParams):
     """W (K D, D + 1) stacks [L_k^{-1} | -L_k^{-1} (mu_k - c)] / sqrt(2), and const (K,).
 
     With these, log pi_k + log N(x | mu_k, Sigma_k) = const_k - |W_k [x - c; 1]|^2, where
@@ -101,7 +101,7 @@ def _log_joint_block(T, W, const, out, Z) -> None:
     np.subtract(const[:, None], out, out=out)
 
 
-def _normalise_block(A) -> float:
+def normalise_block(A) -> float:
     """A (K, B) log joint -> responsibilities, in place; returns sum_n log p(x_n) over the block."""
     m = A.max(axis=0)  # (B,)
     A -= m
@@ -124,7 +124,7 @@ def e_step(X, p: GMMParams):
     X = check_X(X)
     N, D = X.shape
     p = check_params(p, D)
-    W, const, c = _whitening(p)
+    W, const, c = whitening(p)
     gamma_kn = np.empty((p.K, N))  # (K, N); its transpose is the (N, K) result
     B = min(block_rows(p.K, D), N)
     T, Z = np.ones((D + 1, B)), np.empty((p.K * D, B))  # workspaces for every block
@@ -132,7 +132,7 @@ def e_step(X, p: GMMParams):
     for start in range(0, N, B):
         A = gamma_kn[:, start:start + B]  # (K, b) view: filled in place
         _log_joint_block(_centred_block(X, start, c, T), W, const, A, Z)
-        ll += _normalise_block(A)
+        ll += normalise_block(A)
     return gamma_kn.T, ll
 
 
