@@ -130,8 +130,10 @@ py_for     = $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(1
 LIB_TESTS := tests --ignore=tests/test_browser.py --ignore=tests/test_site.py --ignore=tests/test_slides.py --ignore=tests/test_grading.py \
              --ignore=tests/test_exercises.py --ignore=tests/test_wheel.py --ignore=tests/test_grading_class.py \
              --ignore=tests/test_export_a11y.py
-LIB_DEPS  := "scikit-learn>=1.6,<2" "ipywidgets>=8,<9" "threadpoolctl>=3,<4" \
-             "pytest>=8,<10" "hypothesis>=6,<7" "pytest-xdist>=3,<4" "nbval>=0.11,<1"
+# requirements.txt's lines for the packages named in $(1): its ranges are the only copy.
+req_lines  = grep -E '^($(subst $() $(),|,$(strip $(1))))[<>=]' requirements.txt
+TEST_REQ  := pytest pytest-xdist hypothesis nbval
+LIB_REQ   := scikit-learn ipywidgets threadpoolctl $(TEST_REQ)
 # The floors: the lowest versions requirements.txt's ranges allow, under the oldest Python.
 FLOOR_PY  := 3.10
 FLOOR_REQ := numpy scipy matplotlib scikit-learn jupyterlab ipywidgets threadpoolctl
@@ -149,15 +151,17 @@ $(VENV)/.installed-uv: $(STAMP)
 	  if [ -n "$$CI" ]; then exit 1; fi; exit 0; fi; \
 	if [ "$*" = "$(MAIN_PY)" ]; then mkdir -p $(@D); touch $@; exit 0; fi; \
 	rm -rf .venv-py$* && $(UV) venv --quiet -p "$$py" .venv-py$* && \
-	$(UV) pip install --quiet --python .venv-py$*/bin/python -e . $(LIB_DEPS) && touch $@
+	$(call req_lines,$(LIB_REQ)) > .venv-py$*/lib.in && \
+	$(UV) pip install --quiet --python .venv-py$*/bin/python -e . -r .venv-py$*/lib.in && touch $@
 
 .venv-floor/.installed: requirements.txt pyproject.toml $(VENV)/.installed-uv
 	rm -rf .venv-floor && $(UV) venv --quiet -p "$(call py_for,$(FLOOR_PY))" .venv-floor
-	grep -E '^($(subst $() $(),|,$(FLOOR_REQ)))[<>=]' requirements.txt > .venv-floor/floor.in
+	$(call req_lines,$(FLOOR_REQ)) > .venv-floor/floor.in
+	$(call req_lines,$(TEST_REQ)) > .venv-floor/test.in
 	$(UV) pip install --quiet --python .venv-floor/bin/python --resolution lowest-direct -r .venv-floor/floor.in
 	$(UV) pip install --quiet --python .venv-floor/bin/python --no-deps -e .
-	$(UV) pip install --quiet --python .venv-floor/bin/python "pytest>=8,<10" "hypothesis>=6,<7" \
-	  "pytest-xdist>=3,<4" "nbval>=0.11,<1" "dask[array]>=2024,<2027" "distributed>=2024,<2027"
+	$(UV) pip install --quiet --python .venv-floor/bin/python -r .venv-floor/test.in \
+	  "dask[array]>=2024,<2027" "distributed>=2024,<2027"
 	touch $@
 
 test-all: test test-slow test-kernels test-pythons test-floors
